@@ -1,0 +1,6 @@
+package funcs
+
+// conversionFuncs declares the conversion functions.
+func conversionFuncs() []*Func {
+	return nil
+}

@@ -1,0 +1,6 @@
+package funcs
+
+// datetimeFuncs declares the datetime functions.
+func datetimeFuncs() []*Func {
+	return nil
+}

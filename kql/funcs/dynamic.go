@@ -1,0 +1,6 @@
+package funcs
+
+// dynamicFuncs declares the dynamic functions.
+func dynamicFuncs() []*Func {
+	return nil
+}

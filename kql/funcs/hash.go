@@ -1,0 +1,6 @@
+package funcs
+
+// hashFuncs declares the hash functions.
+func hashFuncs() []*Func {
+	return nil
+}

@@ -1,0 +1,6 @@
+package funcs
+
+// ipFuncs declares the ip functions.
+func ipFuncs() []*Func {
+	return nil
+}

@@ -1,0 +1,6 @@
+package funcs
+
+// logicalFuncs declares the logical functions.
+func logicalFuncs() []*Func {
+	return nil
+}

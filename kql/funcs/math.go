@@ -1,0 +1,6 @@
+package funcs
+
+// mathFuncs declares the math functions.
+func mathFuncs() []*Func {
+	return nil
+}

@@ -1,0 +1,6 @@
+package funcs
+
+// seriesFuncs declares the series functions.
+func seriesFuncs() []*Func {
+	return nil
+}

@@ -1,0 +1,6 @@
+package funcs
+
+// stringFuncs declares the string functions.
+func stringFuncs() []*Func {
+	return nil
+}

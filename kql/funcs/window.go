@@ -1,0 +1,6 @@
+package funcs
+
+// windowFuncs declares the window functions.
+func windowFuncs() []*Func {
+	return nil
+}

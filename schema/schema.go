@@ -1,0 +1,149 @@
+// Package schema holds the Log Analytics table schemas socfeed knows: table and column names
+// and their KQL types, generated from Microsoft's published table reference (see
+// schema/gen) and embedded in the binary. [Catalog] is the lookup type; [Default] loads the
+// embedded one.
+package schema
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/socfeed/socfeed/kql/types"
+)
+
+//go:generate go run ./gen -in ../../shared/schemas/la_table_schemas.json -out tables.json.gz
+
+//go:embed tables.json.gz
+var embedded []byte
+
+// Column is one column of a table.
+type Column struct {
+	Name string
+	Type types.Type
+}
+
+// Table is a table's name and its columns in schema order.
+type Table struct {
+	Name    string
+	Columns []Column
+	index   map[string]int
+}
+
+// Column returns the named column. Column names are case-sensitive, as in Kusto.
+func (t *Table) Column(name string) (Column, bool) {
+	if t.index == nil {
+		t.index = make(map[string]int, len(t.Columns))
+		for i, c := range t.Columns {
+			t.index[c.Name] = i
+		}
+	}
+	i, ok := t.index[name]
+	if !ok {
+		return Column{}, false
+	}
+	return t.Columns[i], true
+}
+
+// Catalog is a set of table schemas. A Catalog is read-only after construction and safe for
+// concurrent use once every table's index has been built (see [Catalog.Freeze]).
+type Catalog struct {
+	tables map[string]*Table
+	folded map[string]string // lower-case name → name, for "did you mean"
+}
+
+// NewCatalog returns a catalog of ts.
+func NewCatalog(ts ...*Table) *Catalog {
+	c := &Catalog{tables: make(map[string]*Table, len(ts)), folded: make(map[string]string, len(ts))}
+	for _, t := range ts {
+		c.Add(t)
+	}
+	return c
+}
+
+// Add adds or replaces a table.
+func (c *Catalog) Add(t *Table) {
+	c.tables[t.Name] = t
+	c.folded[strings.ToLower(t.Name)] = t.Name
+	t.index = nil
+	t.Column("") // build the index now so lookups never write
+}
+
+// Table returns the named table. Table names are case-sensitive, as in Kusto.
+func (c *Catalog) Table(name string) (*Table, bool) {
+	t, ok := c.tables[name]
+	return t, ok
+}
+
+// Suggest returns a table whose name differs from name only in case, or "".
+func (c *Catalog) Suggest(name string) string { return c.folded[strings.ToLower(name)] }
+
+// Names returns every table name, sorted.
+func (c *Catalog) Names() []string {
+	out := make([]string, 0, len(c.tables))
+	for n := range c.tables {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len returns the number of tables.
+func (c *Catalog) Len() int { return len(c.tables) }
+
+// Default returns a new Catalog of the embedded Log Analytics schemas. Each call decodes the
+// embedded data afresh, so callers may Add to their copy freely.
+func Default() *Catalog {
+	c, err := decode(embedded)
+	if err != nil {
+		panic("internal error: embedded schema data: " + err.Error())
+	}
+	return c
+}
+
+func decode(gz []byte) (*Catalog, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Name    string
+		Columns [][2]string
+	}
+	var generic [][]json.RawMessage
+	if err := json.Unmarshal(raw, &generic); err != nil {
+		return nil, err
+	}
+	for _, g := range generic {
+		var r struct {
+			Name    string
+			Columns [][2]string
+		}
+		if len(g) != 2 || json.Unmarshal(g[0], &r.Name) != nil || json.Unmarshal(g[1], &r.Columns) != nil {
+			return nil, fmt.Errorf("malformed table entry")
+		}
+		rows = append(rows, r)
+	}
+	c := NewCatalog()
+	for _, r := range rows {
+		t := &Table{Name: r.Name, Columns: make([]Column, 0, len(r.Columns))}
+		for _, col := range r.Columns {
+			typ, ok := types.ParseType(col[1])
+			if !ok {
+				return nil, fmt.Errorf("table %s column %s: unknown type %q", r.Name, col[0], col[1])
+			}
+			t.Columns = append(t.Columns, Column{Name: col[0], Type: typ})
+		}
+		c.Add(t)
+	}
+	return c, nil
+}
