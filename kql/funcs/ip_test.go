@@ -1,0 +1,76 @@
+package funcs
+
+import (
+	"testing"
+
+	"github.com/socfeed/socfeed/kql/types"
+)
+
+func TestIPKernels(t *testing.T) {
+	b, l, s := types.Bool, types.Long, types.String
+	const log = "05:04:54 127.0.0.1 GET /favicon.ico 404"
+	runScalarCases(t, []scCase{
+		{"ipv4_is_private", vArgs(vStr("10.1.2.3")), "true", b},
+		{"ipv4_is_private", vArgs(vStr("192.168.1.1/24")), "true", b},
+		{"ipv4_is_private", vArgs(vStr("172.31.255.1")), "true", b},
+		{"ipv4_is_private", vArgs(vStr("172.32.0.1")), "false", b},
+		{"ipv4_is_private", vArgs(vStr("127.0.0.1")), "false", b},
+		{"ipv4_is_private", vArgs(vStr("not an ip")), "null", b},
+		{"ipv4_compare", vArgs(vStr("192.168.1.1"), vStr("192.168.1.0"), vLong(31)), "0", l},
+		{"ipv4_compare", vArgs(vStr("192.168.1.1/24"), vStr("192.168.1.255"), vLong(31)), "0", l},
+		{"ipv4_compare", vArgs(vStr("192.168.1.1"), vStr("192.168.1.255")), "-1", l},
+		{"ipv4_compare", vArgs(vStr("192.168.1.10"), vStr("192.168.1.9")), "1", l},
+		{"ipv4_compare", vArgs(vStr("1.2.3"), vStr("1.2.3.4")), "null", l},
+		{"ipv4_is_match", vArgs(vStr("192.168.1.1/30"), vStr("192.168.1.255/24")), "true", b},
+		{"ipv4_is_match", vArgs(vStr("192.168.1.1"), vStr("192.168.1.2")), "false", b},
+		{"ipv4_is_in_range", vArgs(vStr("192.168.1.1"), vStr("192.168.1.255/24")), "true", b},
+		{"ipv4_is_in_range", vArgs(vStr("192.168.2.1"), vStr("192.168.1.255/24")), "false", b},
+		{"ipv4_is_in_any_range", vArgs(vStr("192.168.1.6"), vStr("192.168.1.1/24"), vStr("10.0.0.1/8")), "true", b},
+		{"ipv4_is_in_any_range", vArgs(vStr("127.0.0.1"), vDyn(`["127.0.0.1","192.168.1.1"]`)), "true", b},
+		{"ipv4_is_in_any_range", vArgs(vStr("123.1.11.21"), vDyn(`["192.168.1.1/16","127.0.0.1/8","10.0.0.1/8"]`)), "false", b},
+		{"parse_ipv4", vArgs(vStr("192.168.1.1")), "3232235777", l},
+		{"parse_ipv4", vArgs(vStr("192.168.1.1/24")), "3232235776", l},
+		{"parse_ipv4", vArgs(vStr("255.255.255.255/31")), "4294967294", l},
+		{"parse_ipv4", vArgs(vStr("256.1.1.1")), "null", l},
+		{"parse_ipv4_mask", vArgs(vStr("127.2.3.4"), vLong(24)), "2130838272", l},
+		{"parse_ipv4_mask", vArgs(vStr("192.1.168.2/16"), vLong(24)), "3221291008", l},
+		{"format_ipv4", vArgs(vStr("192.168.1.1"), vLong(24)), "192.168.1.0", s},
+		{"format_ipv4", vArgs(vStr("192.168.1.1/24"), vLong(32)), "192.168.1.0", s},
+		{"format_ipv4", vArgs(vStr("192.168.1.1/24"), vLong(-1)), "", s},
+		{"format_ipv4", vArgs(vLong(3232236031)), "192.168.1.255", s},
+		{"format_ipv4_mask", vArgs(vStr("192.168.1.1"), vLong(24)), "192.168.1.0/24", s},
+		{"format_ipv4_mask", vArgs(vStr("192.168.1.1"), vLong(32)), "192.168.1.1/32", s},
+		{"format_ipv4_mask", vArgs(vStr("192.168.1.1/24"), vLong(32)), "192.168.1.0/24", s},
+		{"parse_ipv6", vArgs(vStr("192.168.255.255")), "0000:0000:0000:0000:0000:ffff:c0a8:ffff", s},
+		{"parse_ipv6", vArgs(vStr("192.168.255.255/24")), "0000:0000:0000:0000:0000:ffff:c0a8:ff00", s},
+		{"parse_ipv6", vArgs(vStr("fe80::85d:e82c:9446:7994")), "fe80:0000:0000:0000:085d:e82c:9446:7994", s},
+		{"parse_ipv6", vArgs(vStr("nope")), "", s},
+		{"parse_ipv6_mask", vArgs(vStr("192.168.255.255"), vLong(120)), "0000:0000:0000:0000:0000:ffff:c0a8:ff00", s},
+		{"parse_ipv6_mask", vArgs(vStr("fe80::85d:e82c:9446:7994/120"), vLong(124)), "fe80:0000:0000:0000:085d:e82c:9446:7900", s},
+		{"parse_ipv6_mask", vArgs(vStr("::192.168.255.255"), vLong(128)), "0000:0000:0000:0000:0000:ffff:c0a8:ffff", s},
+		{"parse_ipv6_mask", vArgs(vStr("::192.168.255.255/24"), vLong(128)), "0000:0000:0000:0000:0000:ffff:c0a8:ff00", s},
+		{"ipv6_compare", vArgs(vStr("fe80::85d:e82c:9446:7994"), vStr("fe80::85d:e82c:9446:7995"), vLong(127)), "0", l},
+		{"ipv6_compare", vArgs(vStr("fe80::85d:e82c:9446:7994/127"), vStr("fe80::85d:e82c:9446:7998"), vLong(120)), "0", l},
+		{"ipv6_compare", vArgs(vStr("192.168.1.1/24"), vStr("::ffff:c0a8:01ff"), vLong(127)), "0", l},
+		{"ipv6_compare", vArgs(vStr("::ffff:c0a8:0101"), vStr("192.168.1.255"), vLong(120)), "0", l},
+		{"ipv6_compare", vArgs(vStr("::192.168.1.1/30"), vStr("192.168.1.255/24"), vLong(127)), "0", l},
+		{"ipv6_compare", vArgs(vStr("fe80::1"), vStr("fe80::2")), "-1", l},
+		{"ipv6_is_match", vArgs(vStr("192.168.1.1"), vStr("::ffff:c0a8:0101")), "true", b},
+		{"ipv6_is_match", vArgs(vStr("fe80::85d:e82c:9446:7994"), vStr("fe80::85d:e82c:9446:7998/120")), "true", b},
+		{"ipv6_is_match", vArgs(vStr("fe80::1"), vStr("fe80::2")), "false", b},
+		{"ipv6_is_in_range", vArgs(vStr("a5e:f127:8a9d:146d:e102:b5d3:c755:abcd"), vStr("a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112")), "true", b},
+		{"ipv6_is_in_range", vArgs(vStr("a5e:f127:8a9d:146d:e102:b5d3:c756:abcd"), vStr("a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112")), "false", b},
+		{"ipv6_is_in_any_range", vArgs(vStr("a5e:f127:8a9d:146d:e102:b5d3:c755:abcd"), vDyn(`["a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112","0:0:0:0:0:ffff:c0a8:ac/60"]`)), "true", b},
+		{"has_ipv4", vArgs(vStr(log), vStr("127.0.0.1")), "true", b},
+		{"has_ipv4", vArgs(vStr("05:04:54 127.0.0.256 GET"), vStr("127.0.0.256")), "false", b},
+		{"has_ipv4", vArgs(vStr("05:04:54127.0.0.1 GET"), vStr("127.0.0.1")), "false", b},
+		{"has_ipv4", vArgs(vStr("src=127.0.0.1:8080"), vStr("127.0.0.1")), "true", b},
+		{"has_ipv4", vArgs(vStr("127.0.0.10"), vStr("127.0.0.1")), "false", b},
+		{"has_ipv4_prefix", vArgs(vStr(log), vStr("127.0.")), "true", b},
+		{"has_ipv4_prefix", vArgs(vStr(log), vStr("127.0")), "false", b},
+		{"has_ipv4_prefix", vArgs(vStr("05:04:54127.0.0.1 GET"), vStr("127.0.")), "false", b},
+		{"has_any_ipv4", vArgs(vStr(log), vDyn(`["127.0.0.1","127.0.0.2"]`)), "true", b},
+		{"has_any_ipv4", vArgs(vStr("05:04:54127.0.0.1 GET"), vStr("127.0.0.1"), vStr("192.168.1.1")), "false", b},
+		{"has_any_ipv4_prefix", vArgs(vStr(log), vDyn(`["10.","127.0."]`)), "true", b},
+	})
+}
