@@ -104,7 +104,7 @@ func datetimeFuncs() []*Func {
 			},
 		}
 	}
-	return []*Func{
+	return append(timezoneFuncs(), []*Func{
 		{
 			Name: "now", Kind: Scalar, MinArgs: 0, MaxArgs: 1,
 			Result: returns("now", dt, argTimeSpan),
@@ -341,7 +341,7 @@ func datetimeFuncs() []*Func {
 				return types.NewString(formatTimespan(t, text(args[1])))
 			},
 		},
-	}
+	}...)
 }
 
 // checkedDateTime returns ticks as a datetime, or null outside 0001-01-01 .. 9999-12-31.

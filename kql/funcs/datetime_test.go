@@ -91,3 +91,17 @@ func TestDatetimeKernels(t *testing.T) {
 		{"format_timespan", vArgs(vSpan(29*types.TicksPerDay+9*types.TicksPerHour+5*types.TicksPerSecond+1234500), vStr("ddd.h:mm:ss [fffffff]")), "029.9:00:05 [1234500]", types.String},
 	})
 }
+
+func TestTimezoneKernels(t *testing.T) {
+	dt := types.DateTime
+	local := vDT("2020-02-02 20:02:20")
+	runScalarCases(t, []scCase{
+		{"datetime_local_to_utc", vArgs(local, vStr("US/Pacific")), "2020-02-03T04:02:20.0000000Z", dt},
+		{"datetime_local_to_utc", vArgs(local, vStr("America/Chicago")), "2020-02-03T02:02:20.0000000Z", dt},
+		{"datetime_local_to_utc", vArgs(local, vStr("Europe/Paris")), "2020-02-02T19:02:20.0000000Z", dt},
+		{"datetime_utc_to_local", vArgs(local, vStr("Europe/Paris")), "2020-02-02T21:02:20.0000000Z", dt},
+		{"datetime_utc_to_local", vArgs(vDT("2020-07-01 12:00"), vStr("America/New_York")), "2020-07-01T08:00:00.0000000Z", dt},
+		{"datetime_utc_to_local", vArgs(local, vStr("Mars/Olympus")), "null", dt},
+		{"datetime_utc_to_local", vArgs(local, vStr("")), "null", dt},
+	})
+}

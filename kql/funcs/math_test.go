@@ -128,3 +128,14 @@ func TestRand(t *testing.T) {
 		}
 	}
 }
+
+func TestErf(t *testing.T) {
+	runScalarCases(t, []scCase{
+		{"erf", vArgs(vLong(0)), "0", types.Real},
+		{"erfc", vArgs(vLong(0)), "1", types.Real},
+	})
+	v := mustLookup(t, scalarRegistry(), "erf").Scalar(&Context{}, vArgs(vLong(1)))
+	if math.Abs(v.F-0.842700792949715) > 1e-14 {
+		t.Errorf("erf(1) = %v, want 0.842700792949715", v.F)
+	}
+}

@@ -106,6 +106,15 @@ func TestScalarDeclarations(t *testing.T) {
 		if _, err := f.Result(unknown); err != nil {
 			t.Errorf("%s: Result(unknown args) = %v, want no error", f.Name, err)
 		}
+		for _, e := range f.Examples {
+			named := false
+			for _, n := range append([]string{f.Name}, f.Aliases...) {
+				named = named || strings.Contains(e.Expr, n+"(")
+			}
+			if !named {
+				t.Errorf("%s: example %q does not call the function", f.Name, e.Expr)
+			}
+		}
 		if strings.ToLower(f.Name) != f.Name {
 			t.Errorf("%s: name not lower case", f.Name)
 		}

@@ -108,8 +108,12 @@ func moreStringFuncs() []*Func {
 			Name: "base64_decode_toguid", Kind: Scalar, MinArgs: 1, MaxArgs: 1,
 			Result: returns("base64_decode_toguid", types.GUID, argString),
 			Doc:    "decodes 16 base64-encoded bytes (in .NET order) into a guid; null otherwise",
+			// The reference page's example prints 10e99626-bc2b-754c-..., leaving the third
+			// group unswapped, which contradicts its own base64_encode_fromguid example; this
+			// follows .NET (and round-trips with base64_encode_fromguid), so the page's
+			// example is not listed.
 			Examples: []Example{
-				ex(`base64_decode_toguid("JpbpECu8dUy7Pv5gbeJXAA==")`, "10e99626-bc2b-754c-bb3e-fe606de25700"),
+				ex(`base64_decode_toguid(base64_encode_fromguid(toguid("ae3133f2-6e22-49ae-b06a-16e6a9b212eb")))`, "ae3133f2-6e22-49ae-b06a-16e6a9b212eb"),
 			},
 			Scalar: func(_ *Context, args []types.Value) types.Value {
 				raw, ok := decodeBase64(text(args[0]))

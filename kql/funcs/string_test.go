@@ -169,3 +169,18 @@ func TestMoreStringKernels(t *testing.T) {
 		t.Errorf("new_guid() = %v, want a version 4 guid", g)
 	}
 }
+
+func TestGUIDAndVersionKernels(t *testing.T) {
+	runScalarCases(t, []scCase{
+		{"base64_encode_fromguid", vArgs(types.NewGUID("ae3133f2-6e22-49ae-b06a-16e6a9b212eb")), "8jMxriJurkmwahbmqbIS6w==", types.String},
+		{"base64_decode_toguid", vArgs(vStr("JpbpECu8dUy7Pv5gbeJXAA==")), "10e99626-bc2b-4c75-bb3e-fe606de25700", types.GUID},
+		{"base64_decode_toguid", vArgs(vStr("S3VzdG8=")), "null", types.GUID},
+		{"parse_version", vArgs(vStr("0.0.0.5")), "5", types.Decimal},
+		{"parse_version", vArgs(vStr("0.0.7.0")), "700000000", types.Decimal},
+		{"parse_version", vArgs(vStr("0.0.3")), "300000000", types.Decimal},
+		{"parse_version", vArgs(vStr("0.1.2.0")), "10000000200000000", types.Decimal},
+		{"parse_version", vArgs(vStr("1.2.3.4")), "1000000020000000300000004", types.Decimal},
+		{"parse_version", vArgs(vStr("1")), "1000000000000000000000000", types.Decimal},
+		{"parse_version", vArgs(vStr("1.x")), "null", types.Decimal},
+	})
+}

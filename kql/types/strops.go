@@ -70,12 +70,17 @@ func IndexFold(haystack, needle string, from int) (start, end int, ok bool) {
 		return from, from, from <= len(haystack)
 	}
 	first := needle[0]
-	firstASCII := first < utf8.RuneSelf && first != 'k' && first != 'K' && first != 's' && first != 'S'
-	lf := asciiLower(first)
-	if firstASCII {
+	if first < utf8.RuneSelf {
+		lf := asciiLower(first)
+		// Non-ASCII text folds to an ASCII letter only for k (Kelvin sign) and s (long s).
+		foldsFromNonASCII := lf == 'k' || lf == 's'
 		for i := from; i < len(haystack); i++ {
-			// Only an ASCII byte can fold to an ASCII first byte other than k and s.
-			if asciiLower(haystack[i]) != lf {
+			c := haystack[i]
+			if c < utf8.RuneSelf {
+				if c != first && asciiLower(c) != lf {
+					continue
+				}
+			} else if !foldsFromNonASCII || c < 0xC0 {
 				continue
 			}
 			if e, ok := matchFoldAt(haystack, i, needle); ok {

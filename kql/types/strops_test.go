@@ -98,3 +98,27 @@ func FuzzHas(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkStringOperators(b *testing.B) {
+	h := "Kusto: ad67d136-c1db-4f9f-88ef-d94f3b6b0b5a;KustoExplorerQueryRun user@contoso.com signed in from 10.1.2.3"
+	b.Run("has", func(b *testing.B) {
+		for b.Loop() {
+			Has(h, "CONTOSO", false)
+		}
+	})
+	b.Run("has_miss", func(b *testing.B) {
+		for b.Loop() {
+			Has(h, "explorer", false)
+		}
+	})
+	b.Run("contains", func(b *testing.B) {
+		for b.Loop() {
+			Contains(h, "SIGNED IN", false)
+		}
+	})
+	b.Run("contains_cs", func(b *testing.B) {
+		for b.Loop() {
+			Contains(h, "signed in", true)
+		}
+	})
+}
