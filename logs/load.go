@@ -1,0 +1,492 @@
+// Package logs reads exported logs into typed in-memory tables ([column.Table]) for the
+// KQL engine.
+//
+// [Load] takes files and folders. A file's table comes from --table overrides, else from
+// its name (SigninLogs.jsonl, AuditLogs_2024-01.json.gz, SigninLogs_Hunting.csv), else from
+// its content (the diagnostic-settings category, a CSV Type column). Formats:
+//   - JSON lines or JSON arrays of Log Analytics rows (keys are column names);
+//   - the Azure Monitor diagnostic-settings envelope ({"time", "category",
+//     "properties": {...}} per line) and Event Hub captures ({"records": [...]}), mapped
+//     to the Log Analytics columns of the category's table;
+//   - Microsoft Graph pages ({"value": [...]}) and Graph objects per line;
+//   - CSV with a header row, as the Log Analytics portal exports;
+//   - any of these gzip-compressed (.gz).
+//
+// Column types follow the table's schema in the catalog; columns the schema does not know,
+// and tables it does not know, get inferred types. JSON is parsed straight into column
+// builders by a streaming tokenizer, without a tree per row. Rows that cannot be read are
+// kept aside in the [Report] with file, line and reason; nothing is dropped silently.
+package logs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/schema"
+)
+
+// Options configure [Load].
+type Options struct {
+	// Catalog holds the table schemas; nil means schema.Default().
+	Catalog *schema.Catalog
+	// Strict makes the first rejected row an error.
+	Strict bool
+	// TableOverride maps a file or folder path, as given to Load, to the table its rows
+	// belong to (socfeed query --table NAME=PATH).
+	TableOverride map[string]string
+	// Workers is the number of files or chunks read at once; 0 means GOMAXPROCS.
+	Workers int
+	// BatchSize is the number of rows per batch; 0 means 4096.
+	BatchSize int
+}
+
+// Dataset is the set of tables read by [Load].
+type Dataset struct {
+	Tables map[string]*column.Table
+}
+
+// Table returns the named table (case-sensitive).
+func (d *Dataset) Table(name string) (*column.Table, bool) {
+	t, ok := d.Tables[name]
+	return t, ok
+}
+
+// Names returns the table names, sorted.
+func (d *Dataset) Names() []string {
+	out := make([]string, 0, len(d.Tables))
+	for n := range d.Tables {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Rejection is a record that could not be read.
+type Rejection struct {
+	File   string
+	Line   int // 1-based line where the record (or the syntax error) is
+	Reason string
+}
+
+func (r Rejection) String() string { return fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Reason) }
+
+// Report says what [Load] read, set aside and derived.
+type Report struct {
+	Files    []string       // files read, in order
+	Bytes    int64          // bytes read, after decompression
+	Rows     map[string]int // rows loaded per table
+	Rejected []Rejection    // records set aside, by file and line
+	// RejectedRows counts rejections per table ("" when the table is not known, as for
+	// a syntax error in a file whose name names no table).
+	RejectedRows map[string]int
+	Warnings     []string
+	// Derived counts values not present in the input but derived from it, keyed
+	// "Table.Column from Source".
+	Derived map[string]int
+}
+
+// Load reads the files and folders at paths (folders recursively; files ending .json,
+// .jsonl, .ndjson or .csv, optionally .gz). It returns an error for unreadable paths,
+// cancellation, and, with Strict, the first rejected record.
+func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report, error) {
+	cat := opts.Catalog
+	if cat == nil {
+		cat = schema.Default()
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	batch := opts.BatchSize
+	if batch <= 0 {
+		batch = 4096
+	}
+	rep := &Report{Rows: map[string]int{}, RejectedRows: map[string]int{}, Derived: map[string]int{}}
+	files, err := listFiles(paths, opts.TableOverride, cat, rep)
+	if err != nil {
+		return nil, rep, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type unit struct {
+		f        inputFile
+		order    [2]int
+		data     []byte
+		lineBase int
+	}
+	units := make(chan unit, workers)
+	var (
+		mu      sync.Mutex
+		parts   []*part
+		readErr error
+		// gzRejected holds damaged compressed files: what decompressed is read, and
+		// the damage is reported at the line where the readable data ends.
+		gzRejected []Rejection
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if readErr == nil {
+			readErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	go func() {
+		defer close(units)
+		for i, f := range files {
+			data, bad, err := readFile(f.path)
+			if err != nil {
+				fail(err)
+				return
+			}
+			if bad != "" {
+				mu.Lock()
+				gzRejected = append(gzRejected, Rejection{File: f.path, Line: bytes.Count(data, []byte{'\n'}) + 1, Reason: bad})
+				mu.Unlock()
+			}
+			mu.Lock()
+			rep.Files = append(rep.Files, f.path)
+			rep.Bytes += int64(len(data))
+			mu.Unlock()
+			for j, c := range split(data, f, workers) {
+				select {
+				case units <- unit{f: f, order: [2]int{i, j}, data: c.data, lineBase: c.line}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range units {
+				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
+				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, lineBase: u.lineBase}
+				var err error
+				if u.f.csv {
+					err = r.readCSV()
+				} else {
+					err = r.readJSON()
+				}
+				if err != nil {
+					fail(err)
+				}
+				for _, t := range p.tables {
+					t.flush()
+				}
+				mu.Lock()
+				parts = append(parts, p)
+				mu.Unlock()
+				if opts.Strict && len(p.rejected) > 0 {
+					fail(fmt.Errorf("%s", p.rejected[0]))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Slice(parts, func(i, j int) bool {
+		a, b := parts[i].order, parts[j].order
+		return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+	})
+	rep.Rejected = append(rep.Rejected, gzRejected...)
+	for _, p := range parts {
+		rep.Rejected = append(rep.Rejected, p.rejected...)
+		for t, n := range p.rejTable {
+			rep.RejectedRows[t] += n
+		}
+		rep.Warnings = append(rep.Warnings, p.warnings...)
+	}
+	if readErr != nil {
+		if opts.Strict && len(rep.Rejected) > 0 {
+			return nil, rep, fmt.Errorf("%s", rep.Rejected[0])
+		}
+		return nil, rep, readErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, rep, err
+	}
+	ds := &Dataset{Tables: map[string]*column.Table{}}
+	var order []string
+	byTable := map[string][]*tableBuilder{}
+	for _, p := range parts {
+		for _, name := range p.names {
+			if _, ok := byTable[name]; !ok {
+				order = append(order, name)
+			}
+			byTable[name] = append(byTable[name], p.tables[name])
+		}
+	}
+	for _, name := range order {
+		sch, _ := cat.Table(name)
+		t := mergeTable(name, sch, byTable[name], rep)
+		ds.Tables[name] = t
+		rep.Rows[name] = t.Rows()
+	}
+	return ds, rep, nil
+}
+
+// inputFile is one file to read.
+type inputFile struct {
+	path  string
+	table string // from an override or the file name; "" when neither names a table
+	stem  string
+	csv   bool
+}
+
+var exts = []string{".jsonl", ".ndjson", ".json", ".csv"}
+
+// listFiles expands paths into files and resolves each file's table name.
+func listFiles(paths []string, overrides map[string]string, cat *schema.Catalog, rep *Report) ([]inputFile, error) {
+	var out []inputFile
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, err
+		}
+		over := overrides[root]
+		if !info.IsDir() {
+			f, ok := inputOf(root, over, cat)
+			if !ok {
+				return nil, fmt.Errorf("%s: unknown format: expected .json, .jsonl, .ndjson or .csv, optionally .gz", root)
+			}
+			out = append(out, f)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if f, ok := inputOf(p, over, cat); ok {
+				out = append(out, f)
+			} else if !strings.HasPrefix(d.Name(), ".") && !strings.EqualFold(filepath.Ext(p), ".md") {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: skipped: not a .json, .jsonl, .ndjson or .csv file", p))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func inputOf(p, override string, cat *schema.Catalog) (inputFile, bool) {
+	base := filepath.Base(p)
+	name := strings.TrimSuffix(base, ".gz")
+	lower := strings.ToLower(name)
+	ext := ""
+	for _, e := range exts {
+		if strings.HasSuffix(lower, e) {
+			ext = e
+		}
+	}
+	if ext == "" {
+		return inputFile{}, false
+	}
+	stem := name[:len(name)-len(ext)]
+	if i := strings.IndexByte(stem, '.'); i > 0 {
+		stem = stem[:i]
+	}
+	f := inputFile{path: p, stem: stem, table: override, csv: ext == ".csv"}
+	if f.table == "" {
+		f.table = tableFromName(stem, cat)
+	}
+	return f, true
+}
+
+// tableFromName returns the longest prefix of stem, ending before a '_', '-', ' ' or the
+// end, that names a table in cat (case-sensitive, as Kusto), or "".
+func tableFromName(stem string, cat *schema.Catalog) string {
+	for end := len(stem); end > 0; end-- {
+		if end < len(stem) && !strings.ContainsRune("_- ", rune(stem[end])) {
+			continue
+		}
+		if _, ok := cat.Table(stem[:end]); ok {
+			return stem[:end]
+		}
+	}
+	return ""
+}
+
+// readFile reads a file, decompressing gzip. A damaged compressed file is not an error:
+// bad says what is wrong and data holds what could be decompressed.
+func readFile(p string) (data []byte, bad string, err error) {
+	data, err = os.ReadFile(p)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Sprintf("gzip: %v", err), nil
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			bad = fmt.Sprintf("gzip: %v; the data after this line is lost", err)
+		}
+		data = out
+	} else if strings.HasSuffix(strings.ToLower(p), ".gz") {
+		return nil, "gzip: not a gzip file", nil
+	}
+	return bytes.TrimPrefix(data, []byte("\ufeff")), bad, nil
+}
+
+type piece struct {
+	data []byte
+	line int
+}
+
+// split cuts a large JSON-lines file into pieces at line ends so that workers can read it
+// in parallel. Other files are one piece.
+func split(data []byte, f inputFile, workers int) []piece {
+	const minPiece = 1 << 20
+	if f.csv || workers < 2 || len(data) < 2*minPiece || !isJSONLines(data) {
+		return []piece{{data, 1}}
+	}
+	n := min(workers*2, len(data)/minPiece)
+	var out []piece
+	start, line := 0, 1
+	for i := 1; i < n && start < len(data); i++ {
+		cut := i * len(data) / n
+		if cut <= start {
+			continue
+		}
+		nl := bytes.IndexByte(data[cut:], '\n')
+		if nl < 0 {
+			break
+		}
+		cut += nl + 1
+		out = append(out, piece{data[start:cut], line})
+		line += bytes.Count(data[start:cut], []byte{'\n'})
+		start = cut
+	}
+	return append(out, piece{data[start:], line})
+}
+
+// isJSONLines reports whether data starts with a JSON object that ends its line and is
+// not a records/value wrapper.
+func isJSONLines(data []byte) bool {
+	s := scanner{data: data}
+	s.ws()
+	if s.pos >= len(data) || data[s.pos] != '{' {
+		return false
+	}
+	r := reader{data: data}
+	if k := r.firstKey(s.pos); k == "records" || k == "value" || strings.HasPrefix(k, "@odata") {
+		return false
+	}
+	if _, _, _, _, err := s.value(); err != nil {
+		return false
+	}
+	for s.pos < len(data) && (data[s.pos] == ' ' || data[s.pos] == '\t' || data[s.pos] == '\r') {
+		s.pos++
+	}
+	return s.pos < len(data) && data[s.pos] == '\n'
+}
+
+// mergeTable joins the pieces of one table read by all workers into a column.Table: the
+// schema's columns in schema order, then other columns in order of appearance, with
+// inferred types.
+func mergeTable(name string, sch *schema.Table, parts []*tableBuilder, rep *Report) *column.Table {
+	t := &column.Table{Name: name}
+	type extra struct {
+		mask int
+		file string
+	}
+	extras := map[string]*extra{}
+	var cols []string
+	seen := map[string]bool{}
+	if sch != nil {
+		for _, c := range sch.Columns {
+			t.Schema = append(t.Schema, column.Field{Name: c.Name, Type: c.Type})
+			seen[c.Name] = true
+		}
+	}
+	for _, p := range parts {
+		for _, c := range p.cols {
+			if c.typ != types.Unknown || !c.used || seen[c.name] {
+				continue
+			}
+			seen[c.name] = true
+			cols = append(cols, c.name)
+			extras[c.name] = &extra{file: p.file}
+		}
+		for k, n := range p.derived {
+			rep.Derived[name+"."+k] += n
+		}
+	}
+	for _, p := range parts {
+		for ci, c := range p.cols {
+			if c.typ != types.Unknown {
+				continue
+			}
+			e := extras[c.name]
+			if e == nil {
+				continue
+			}
+			for _, ch := range p.chunks {
+				if ci >= len(ch.raws) || ch.raws[ci] == nil {
+					continue
+				}
+				r := ch.raws[ci]
+				for i := 0; i < r.len(); i++ {
+					e.mask |= classify(r.kinds[i], r.text(i))
+				}
+			}
+		}
+	}
+	for _, c := range cols {
+		e := extras[c]
+		typ := inferType(e.mask)
+		t.Schema = append(t.Schema, column.Field{Name: c, Type: typ})
+		if sch != nil {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: column %q is not in the %s schema; kept as %s", e.file, c, name, typ))
+		}
+	}
+	if sch == nil {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("table %q has no schema; column types inferred", name))
+	}
+	bad := 0
+	for _, p := range parts {
+		for _, ch := range p.chunks {
+			b := &column.Batch{Schema: t.Schema, Len: ch.n, Cols: make([]column.Vector, len(t.Schema))}
+			for i, f := range t.Schema {
+				ci, ok := p.index[f.Name]
+				switch {
+				case ok && ci < len(ch.vecs) && ch.vecs[ci] != nil:
+					b.Cols[i] = ch.vecs[ci]
+				case ok && ci < len(ch.raws) && ch.raws[ci] != nil:
+					b.Cols[i] = buildRaw(ch.raws[ci], ch.n, f.Type, &bad)
+				default:
+					b.Cols[i] = buildRaw(nil, ch.n, f.Type, &bad)
+				}
+			}
+			t.Batches = append(t.Batches, b)
+		}
+	}
+	if bad > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("table %q: %d values did not convert to their inferred type and are null", name, bad))
+	}
+	return t
+}

@@ -1,0 +1,558 @@
+package logs
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unsafe"
+
+	"github.com/socfeed/socfeed/schema"
+)
+
+// record shapes.
+const (
+	modeUnknown  = iota
+	modeLA       // Log Analytics rows: keys are column names
+	modeEnvelope // diagnostic-settings envelope: time, category, properties{...}
+	modeGraph    // Microsoft Graph objects: camelCase properties
+)
+
+// part is what one worker read from one file or chunk of a file.
+type part struct {
+	file     string
+	order    [2]int // file index, chunk index
+	tables   map[string]*tableBuilder
+	names    []string // table names in order of first row
+	rejected []Rejection
+	rejTable map[string]int
+	warnings []string
+}
+
+// reader reads one unit of work (a file or a chunk of a JSON-lines file) into a part.
+type reader struct {
+	ctx       context.Context
+	cat       *schema.Catalog
+	batchSize int
+	p         *part
+	hint      string // table named by --table or the file name, or ""
+	stem      string // file name without extensions, the table name of last resort
+	data      []byte
+	lineBase  int // line number of data[0]
+	lineOff   int // memo for lineAt: offset and line of a known position
+	lineNo    int
+	mode      int
+	laTable   string
+	inArray   bool // recovering from a syntax error inside a top-level array
+	members   []member
+	scratch   []byte
+}
+
+// member is one top-level member of a JSON object.
+type member struct {
+	key    []byte
+	k      kind
+	raw    []byte
+	esc    bool
+	keyEsc bool
+}
+
+func (r *reader) lineAt(off int) int {
+	if off < r.lineOff {
+		r.lineOff, r.lineNo = 0, 0
+	}
+	r.lineNo += bytes.Count(r.data[r.lineOff:off], []byte{'\n'})
+	r.lineOff = off
+	return r.lineBase + r.lineNo
+}
+
+func (r *reader) reject(table string, line int, reason string) {
+	r.p.rejected = append(r.p.rejected, Rejection{File: r.p.file, Line: line, Reason: reason})
+	r.p.rejTable[table]++
+}
+
+func (r *reader) table(name string) *tableBuilder {
+	if t, ok := r.p.tables[name]; ok {
+		return t
+	}
+	var sch *schema.Table
+	if r.cat != nil {
+		sch, _ = r.cat.Table(name)
+	}
+	t := newTableBuilder(name, r.p.file, sch, r.batchSize)
+	r.p.tables[name] = t
+	r.p.names = append(r.p.names, name)
+	return t
+}
+
+// readJSON reads JSON lines, a JSON array of records, an Event Hub capture
+// ({"records":[...]}) or a Graph page ({"value":[...]}).
+func (r *reader) readJSON() error {
+	s := &scanner{data: r.data}
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s.ws()
+		if s.pos >= len(s.data) {
+			return nil
+		}
+		start := s.pos
+		switch s.data[start] {
+		case '{':
+			if key := r.firstKey(start); key == "records" || key == "value" || strings.HasPrefix(key, "@odata") {
+				if r.wrapper(s) {
+					continue
+				}
+				s.pos = start
+			}
+			k, st, end, _, err := s.value()
+			if err != nil {
+				r.syntaxReject(s, start, err)
+				continue
+			}
+			_ = k
+			r.record(st, end, modeUnknown)
+		case '[':
+			s.pos++
+			first := true
+			for {
+				at := s.pos
+				ok, err := s.nextElem(&first)
+				if err != nil {
+					r.syntaxReject(s, at, err)
+					r.inArray = true
+					break
+				}
+				if !ok {
+					break
+				}
+				k, st, end, _, err := s.value()
+				if err != nil {
+					r.syntaxReject(s, st, err)
+					r.inArray = true
+					break
+				}
+				if k != kObject {
+					r.reject(r.hint, r.lineAt(st), fmt.Sprintf("expected a JSON object, found a JSON %s", kindName(k)))
+					continue
+				}
+				r.record(st, end, modeUnknown)
+			}
+		case ',', ']':
+			if r.inArray {
+				// Resynchronised inside a broken array: its separators and end follow.
+				s.pos++
+				continue
+			}
+			fallthrough
+		default:
+			err := s.errorf("expected '{' or '[', found %s", s.found())
+			r.syntaxReject(s, start, err)
+		}
+	}
+}
+
+// syntaxReject records a syntax error and moves s to the next line that starts a JSON
+// object or array, so one broken record does not hide the ones after it.
+func (r *reader) syntaxReject(s *scanner, start int, err error) {
+	off := start
+	var se *syntaxError
+	if errors.As(err, &se) {
+		off = se.off
+	}
+	line := r.lineAt(start)
+	errLine := r.lineAt(off)
+	col := off - bytes.LastIndexByte(r.data[:off], '\n')
+	r.reject(r.hint, line, fmt.Sprintf("%d:%d: %v", errLine, col, err))
+	i := start
+	for {
+		nl := bytes.IndexByte(r.data[i:], '\n')
+		if nl < 0 {
+			s.pos = len(r.data)
+			return
+		}
+		i += nl + 1
+		j := i
+		for j < len(r.data) && (r.data[j] == ' ' || r.data[j] == '\t' || r.data[j] == '\r') {
+			j++
+		}
+		if j < len(r.data) && (r.data[j] == '{' || r.data[j] == '[') {
+			s.pos = j
+			return
+		}
+	}
+}
+
+// firstKey returns the first member name of the object at off, or "".
+func (r *reader) firstKey(off int) string {
+	s := scanner{data: r.data, pos: off + 1}
+	first := true
+	key, _, ok, err := s.nextKey(&first)
+	if err != nil || !ok {
+		return ""
+	}
+	return string(key)
+}
+
+// wrapper reads an object whose "records" (Event Hub capture) or "value" (Graph page)
+// member holds the records. It reports false, consuming nothing, when the object is not
+// such a wrapper.
+func (r *reader) wrapper(s *scanner) bool {
+	start := s.pos
+	_, _, end, _, err := s.value()
+	if err != nil {
+		s.pos = start
+		return false
+	}
+	w := scanner{data: r.data[:end], pos: start + 1}
+	first := true
+	var arr []byte
+	arrStart := 0
+	mode := modeUnknown
+	for {
+		key, _, ok, err := w.nextKey(&first)
+		if err != nil || !ok {
+			break
+		}
+		k, st, en, _, err := w.value()
+		if err != nil {
+			break
+		}
+		if k == kArray && (string(key) == "records" || string(key) == "value") {
+			arr, arrStart = r.data[st:en], st
+			mode = modeEnvelope
+			if string(key) == "value" {
+				mode = modeGraph
+			}
+		}
+	}
+	if arr == nil {
+		s.pos = start
+		return false
+	}
+	a := scanner{data: r.data[:arrStart+len(arr)], pos: arrStart + 1}
+	first = true
+	for {
+		ok, _ := a.nextElem(&first)
+		if !ok {
+			break
+		}
+		k, st, en, _, _ := a.value()
+		if k != kObject {
+			r.reject(r.hint, r.lineAt(st), fmt.Sprintf("expected a JSON object, found a JSON %s", kindName(k)))
+			continue
+		}
+		r.record(st, en, mode)
+	}
+	s.pos = end
+	return true
+}
+
+// members fills r.members with the top-level members of the validated object [start, end).
+func (r *reader) readMembers(start, end int) {
+	r.members = r.members[:0]
+	s := scanner{data: r.data[:end], pos: start + 1}
+	first := true
+	for {
+		key, kesc, ok, err := s.nextKey(&first)
+		if err != nil || !ok {
+			return
+		}
+		k, st, en, esc, err := s.value()
+		if err != nil {
+			return
+		}
+		r.members = append(r.members, member{key: key, keyEsc: kesc, k: k, raw: r.data[st:en], esc: esc})
+	}
+}
+
+// keyText returns a member name, unescaped when needed.
+func (r *reader) keyText(m *member) []byte {
+	if !m.keyEsc {
+		return m.key
+	}
+	r.scratch = unescape(r.scratch[:0], m.key)
+	return r.scratch
+}
+
+func (r *reader) classify() int {
+	var hasCategory, hasProps, hasTG, hasGraphTime bool
+	for i := range r.members {
+		switch m := &r.members[i]; string(m.key) {
+		case "category":
+			hasCategory = m.k == kString
+		case "properties":
+			hasProps = m.k == kObject
+		case "TimeGenerated":
+			hasTG = true
+		case "createdDateTime", "activityDateTime":
+			hasGraphTime = true
+		}
+	}
+	switch {
+	case hasTG:
+		return modeLA
+	case hasCategory && hasProps:
+		return modeEnvelope
+	case hasGraphTime:
+		return modeGraph
+	}
+	return modeLA
+}
+
+// record reads one record, the validated JSON object [start, end).
+func (r *reader) record(start, end int, mode int) {
+	if mode == modeUnknown {
+		mode = r.mode
+	}
+	if mode == modeUnknown {
+		r.readMembers(start, end)
+		mode = r.classify()
+		r.mode = mode
+		if mode == modeLA && r.hint == "" {
+			r.laTable = r.stem
+			for _, m := range r.members {
+				if string(m.key) == "Type" && m.k == kString && r.cat != nil {
+					if _, ok := r.cat.Table(string(m.raw[1 : len(m.raw)-1])); ok {
+						r.laTable = string(m.raw[1 : len(m.raw)-1])
+					}
+				}
+			}
+		}
+	}
+	var t *tableBuilder
+	switch mode {
+	case modeLA:
+		name := r.hint
+		if name == "" {
+			name = r.laTable
+		}
+		t = r.table(name)
+		t.beginRow()
+		s := scanner{data: r.data[:end], pos: start + 1}
+		first := true
+		for {
+			key, kesc, ok, err := s.nextKey(&first)
+			if err != nil || !ok {
+				break
+			}
+			k, st, en, esc, _ := s.value()
+			if kesc {
+				key = unescape(nil, key)
+			}
+			t.set(key, k, r.data[st:en], esc)
+		}
+	case modeEnvelope:
+		r.readMembers(start, end)
+		name := r.hint
+		for _, m := range r.members {
+			if string(m.key) == "category" && m.k == kString {
+				cat := string(m.raw[1 : len(m.raw)-1])
+				if name = categoryTable(cat); name == "" {
+					name = cat
+				}
+			}
+		}
+		if name == "" {
+			name = r.stem
+		}
+		t = r.table(name)
+		t.beginRow()
+		for i := range r.members {
+			m := &r.members[i]
+			if string(m.key) == "properties" && m.k == kObject {
+				r.graphMembers(t, m.raw)
+				continue
+			}
+			t.set([]byte(envelopeColumn(string(r.keyText(m)))), m.k, m.raw, m.esc)
+		}
+	case modeGraph:
+		name := r.hint
+		if name == "" {
+			name = r.stem
+		}
+		t = r.table(name)
+		t.beginRow()
+		r.graphMembers(t, r.data[start:end])
+	}
+	if err := t.commitRow(); err != nil {
+		r.reject(t.name, r.lineAt(start), err.Error())
+	}
+}
+
+// graphMembers sets the columns of t from the Graph-shaped object obj.
+func (r *reader) graphMembers(t *tableBuilder, obj []byte) {
+	s := scanner{data: obj, pos: 1}
+	first := true
+	for {
+		key, kesc, ok, err := s.nextKey(&first)
+		if err != nil || !ok {
+			return
+		}
+		k, st, en, esc, _ := s.value()
+		if kesc {
+			key = unescape(nil, key)
+		}
+		raw := obj[st:en]
+		t.set([]byte(graphColumn(t.name, string(key))), k, raw, esc)
+		if string(key) == "status" && k == kObject {
+			ss := scanner{data: raw, pos: 1}
+			f := true
+			for {
+				sk, _, ok, err := ss.nextKey(&f)
+				if err != nil || !ok {
+					break
+				}
+				sk2, sst, sen, sesc, _ := ss.value()
+				if col := statusColumn(string(sk)); col != "" {
+					t.set([]byte(col), sk2, raw[sst:sen], sesc)
+				}
+			}
+		}
+	}
+}
+
+// readCSV reads a CSV file with a header row, as the Log Analytics portal exports.
+func (r *reader) readCSV() error {
+	cr := csv.NewReader(bytes.NewReader(r.data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil
+		}
+		r.reject(r.hint, 1, fmt.Sprintf("header: %v", err))
+		return nil
+	}
+	names := make([]string, len(header))
+	for i, h := range header {
+		h = strings.TrimPrefix(h, "\ufeff")
+		// The portal appends the time zone to datetime column names: "TimeGenerated [UTC]".
+		if j := strings.LastIndex(h, " ["); j > 0 && strings.HasSuffix(h, "]") {
+			h = h[:j]
+		}
+		names[i] = strings.TrimSpace(h)
+	}
+	first, firstErr := cr.Read()
+	first = append([]string(nil), first...)
+	name := r.csvTable(names, first)
+	var sch *schema.Table
+	if r.cat != nil {
+		sch, _ = r.cat.Table(name)
+	}
+	cols, pairs := csvColumns(names, sch)
+	t := r.table(name)
+	row := func(rec []string, line int) {
+		if len(rec) != len(names) {
+			r.reject(name, line, fmt.Sprintf("expected %d fields, found %d", len(names), len(rec)))
+			return
+		}
+		t.beginRow()
+		for i, f := range rec {
+			if cols[i] == "" {
+				continue
+			}
+			if p, ok := pairs[i]; ok {
+				if f == "" {
+					f = rec[p] // X_dynamic empty: take X_string
+				} else if s := rec[p]; s != "" {
+					// Both set: keep X_string as a column of its own rather than lose it.
+					t.set([]byte(names[p]), kText, unsafe.Slice(unsafe.StringData(s), len(s)), false)
+				}
+			}
+			t.set([]byte(cols[i]), kText, unsafe.Slice(unsafe.StringData(f), len(f)), false)
+		}
+		if err := t.commitRow(); err != nil {
+			r.reject(name, line, err.Error())
+		}
+	}
+	rec, err := first, firstErr
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			r.reject(name, pe.StartLine, pe.Err.Error())
+		} else if err != nil {
+			return err
+		} else {
+			line, _ := cr.FieldPos(0)
+			row(rec, line)
+		}
+		rec, err = cr.Read()
+	}
+}
+
+// csvTable picks the table of a CSV file: the name hint, else the value of its Type
+// column when most of its columns belong to that table's schema, else the file stem.
+func (r *reader) csvTable(names, first []string) string {
+	if r.hint != "" {
+		return r.hint
+	}
+	for i, n := range names {
+		if n != "Type" || i >= len(first) || r.cat == nil {
+			continue
+		}
+		sch, ok := r.cat.Table(first[i])
+		if !ok {
+			break
+		}
+		known := 0
+		for _, n := range names {
+			n = strings.TrimSuffix(strings.TrimSuffix(n, "_dynamic"), "_string")
+			if _, ok := sch.Column(n); ok {
+				known++
+			}
+		}
+		if 2*known >= len(names) {
+			return sch.Name
+		}
+		r.p.warnings = append(r.p.warnings, fmt.Sprintf("%s: rows say Type %q but most columns are not in its schema; loaded as table %q", r.p.file, sch.Name, r.stem))
+	}
+	return r.stem
+}
+
+// csvColumns maps CSV header names to columns. The portal exports a column that changed
+// type as a pair "X_dynamic", "X_string": the pair becomes column X, taking X_dynamic and,
+// when that is empty, X_string (pairs maps the X_dynamic field to the X_string field). A
+// row with both set keeps X_string in a column of that name.
+func csvColumns(names []string, sch *schema.Table) (cols []string, pairs map[int]int) {
+	cols = append([]string(nil), names...)
+	pairs = map[int]int{}
+	if sch == nil {
+		return cols, pairs
+	}
+	for i, n := range names {
+		base, ok := strings.CutSuffix(n, "_dynamic")
+		if !ok {
+			continue
+		}
+		if _, known := sch.Column(n); known {
+			continue
+		}
+		if _, known := sch.Column(base); !known {
+			continue
+		}
+		cols[i] = base
+		for j, m := range names {
+			if m == base+"_string" {
+				pairs[i] = j
+				cols[j] = ""
+			}
+		}
+	}
+	return cols, pairs
+}
