@@ -35,6 +35,7 @@ func (e *env) errorf(format string, args ...any) {
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
+		"gen":     {"generate synthetic Entra ID logs with labelled attacks", runGen},
 	}
 }
 
