@@ -19,17 +19,15 @@
 package logs
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/types"
@@ -49,6 +47,22 @@ type Options struct {
 	Workers int
 	// BatchSize is the number of rows per batch; 0 means 4096.
 	BatchSize int
+	// ChunkSize is the size of the pieces JSON-lines files are cut into for the
+	// workers; 0 means 4 MiB.
+	ChunkSize int
+	// Dedup drops rows whose record id ([RecordIDColumn]) an earlier row of the same
+	// table had, as export retries repeat rows; Report.Deduped counts them.
+	Dedup bool
+	// Progress, when not nil, is updated while Load runs, for a caller to display.
+	Progress *Progress
+}
+
+// Progress counts what [Load] has done so far. Its fields are updated atomically while
+// Load runs and may be read from any goroutine.
+type Progress struct {
+	Bytes    atomic.Int64 // bytes read (after decompression)
+	Rows     atomic.Int64 // rows loaded
+	Rejected atomic.Int64 // records set aside
 }
 
 // Dataset is the set of tables read by [Load].
@@ -94,11 +108,21 @@ type Report struct {
 	// Derived counts values not present in the input but derived from it, keyed
 	// "Table.Column from Source".
 	Derived map[string]int
+	// Deduped counts rows dropped per table as repeats of an earlier row's record id.
+	Deduped map[string]int `json:",omitempty"`
+	// Stores lists the table stores read.
+	Stores []string `json:",omitempty"`
 }
 
-// Load reads the files and folders at paths (folders recursively; files ending .json,
-// .jsonl, .ndjson or .csv, optionally .gz). It returns an error for unreadable paths,
-// cancellation, and, with Strict, the first rejected record.
+// Load reads the files, folders and table stores at paths (folders recursively; files
+// ending .json, .jsonl, .ndjson or .csv, optionally .gz, and .parquet; a folder holding a
+// [ManifestFile] is a store written by [WriteStore] and is read as typed tables). It
+// returns an error for unreadable paths, cancellation, and, with Strict, the first
+// rejected record.
+//
+// JSON-lines files stream through a bounded buffer: they are cut at line ends into
+// chunks that the workers parse in parallel, so memory holds a few chunks per worker
+// plus the built columns, however large the file.
 func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report, error) {
 	cat := opts.Catalog
 	if cat == nil {
@@ -112,6 +136,10 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 	if batch <= 0 {
 		batch = 4096
 	}
+	chunkSize := opts.ChunkSize
+	if chunkSize <= 0 {
+		chunkSize = 4 << 20
+	}
 	rep := &Report{Rows: map[string]int{}, RejectedRows: map[string]int{}, Derived: map[string]int{}}
 	files, err := listFiles(paths, opts.TableOverride, cat, rep)
 	if err != nil {
@@ -120,17 +148,15 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type unit struct {
-		f        inputFile
-		order    [2]int
-		data     []byte
-		lineBase int
-	}
 	units := make(chan unit, workers)
 	var (
 		mu      sync.Mutex
 		parts   []*part
 		readErr error
+		// strictAt is the order of the first unit found to hold a rejected record with
+		// Strict: units before it still finish, so the error names the first rejection
+		// in file order; units after it are skipped.
+		strictAt = [2]int{-1, -1}
 		// gzRejected holds damaged compressed files: what decompressed is read, and
 		// the damage is reported at the line where the readable data ends.
 		gzRejected []Rejection
@@ -143,28 +169,63 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		mu.Unlock()
 		cancel()
 	}
+	skip := func(order [2]int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return strictAt[0] >= 0 && !orderLess(order, strictAt)
+	}
 	go func() {
 		defer close(units)
 		for i, f := range files {
-			data, bad, err := readFile(f.path)
+			if f.store {
+				continue
+			}
+			if skip([2]int{i, 0}) {
+				return
+			}
+			mu.Lock()
+			rep.Files = append(rep.Files, f.path)
+			mu.Unlock()
+			if f.parquet {
+				select {
+				case units <- unit{f: f, order: [2]int{i, 0}}:
+				case <-ctx.Done():
+					return
+				}
+				continue
+			}
+			send := func(u unit) bool {
+				if skip(u.order) {
+					return false
+				}
+				n := int64(len(u.data))
+				if u.end > 0 {
+					n = int64(u.end)
+				}
+				mu.Lock()
+				rep.Bytes += n
+				mu.Unlock()
+				if opts.Progress != nil {
+					opts.Progress.Bytes.Add(n)
+				}
+				select {
+				case units <- u:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			lines, bad, err := streamFile(f, i, chunkSize, send)
 			if err != nil {
 				fail(err)
 				return
 			}
 			if bad != "" {
 				mu.Lock()
-				gzRejected = append(gzRejected, Rejection{File: f.path, Line: bytes.Count(data, []byte{'\n'}) + 1, Reason: bad})
+				gzRejected = append(gzRejected, Rejection{File: f.path, Line: lines + 1, Reason: bad})
 				mu.Unlock()
-			}
-			mu.Lock()
-			rep.Files = append(rep.Files, f.path)
-			rep.Bytes += int64(len(data))
-			mu.Unlock()
-			for j, c := range split(data, f, workers) {
-				select {
-				case units <- unit{f: f, order: [2]int{i, j}, data: c.data, lineBase: c.line}:
-				case <-ctx.Done():
-					return
+				if opts.Progress != nil {
+					opts.Progress.Rejected.Add(1)
 				}
 			}
 		}
@@ -175,12 +236,18 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		go func() {
 			defer wg.Done()
 			for u := range units {
+				if skip(u.order) {
+					continue
+				}
 				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
-				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, lineBase: u.lineBase}
+				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress}
 				var err error
-				if u.f.csv {
+				switch {
+				case u.f.parquet:
+					err = r.readParquet(u.f.path)
+				case u.f.csv:
 					err = r.readCSV()
-				} else {
+				default:
 					err = r.readJSON()
 				}
 				if err != nil {
@@ -188,23 +255,29 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 				}
 				for _, t := range p.tables {
 					t.flush()
+					if opts.Progress != nil {
+						opts.Progress.Rows.Add(int64(t.total))
+					}
+				}
+				if opts.Progress != nil {
+					opts.Progress.Rejected.Add(int64(len(p.rejected)))
 				}
 				mu.Lock()
 				parts = append(parts, p)
-				mu.Unlock()
-				if opts.Strict && len(p.rejected) > 0 {
-					fail(fmt.Errorf("%s", p.rejected[0]))
+				if opts.Strict && len(p.rejected) > 0 && (strictAt[0] < 0 || orderLess(p.order, strictAt)) {
+					strictAt = p.order
 				}
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	sort.Slice(parts, func(i, j int) bool {
-		a, b := parts[i].order, parts[j].order
-		return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
-	})
+	sort.Slice(parts, func(i, j int) bool { return orderLess(parts[i].order, parts[j].order) })
 	rep.Rejected = append(rep.Rejected, gzRejected...)
 	for _, p := range parts {
+		if strictAt[0] >= 0 && orderLess(strictAt, p.order) {
+			continue
+		}
 		rep.Rejected = append(rep.Rejected, p.rejected...)
 		for t, n := range p.rejTable {
 			rep.RejectedRows[t] += n
@@ -212,13 +285,13 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		rep.Warnings = append(rep.Warnings, p.warnings...)
 	}
 	if readErr != nil {
-		if opts.Strict && len(rep.Rejected) > 0 {
-			return nil, rep, fmt.Errorf("%s", rep.Rejected[0])
-		}
 		return nil, rep, readErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, rep, err
+	}
+	if opts.Strict && len(rep.Rejected) > 0 {
+		return nil, rep, fmt.Errorf("%s", rep.Rejected[0])
 	}
 	ds := &Dataset{Tables: map[string]*column.Table{}}
 	var order []string
@@ -231,24 +304,77 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 			byTable[name] = append(byTable[name], p.tables[name])
 		}
 	}
+	for _, f := range files {
+		if !f.store {
+			continue
+		}
+		sds, _, err := readStore(ctx, f.path, workers)
+		if err != nil {
+			return nil, rep, err
+		}
+		rep.Stores = append(rep.Stores, f.path)
+		for _, name := range sds.Names() {
+			t := sds.Tables[name]
+			if opts.Progress != nil {
+				opts.Progress.Rows.Add(int64(t.Rows()))
+			}
+			if old, ok := ds.Tables[name]; ok {
+				t = appendTable(old, t)
+			}
+			ds.Tables[name] = t
+		}
+	}
 	for _, name := range order {
 		sch, _ := cat.Table(name)
 		t := mergeTable(name, sch, byTable[name], rep)
+		if old, ok := ds.Tables[name]; ok {
+			t = appendTable(old, t)
+		}
 		ds.Tables[name] = t
+	}
+	seenIDs := map[string]map[string]struct{}{}
+	for name, t := range ds.Tables {
+		if opts.Dedup {
+			if seenIDs[name] == nil {
+				seenIDs[name] = map[string]struct{}{}
+			}
+			nt, n := dedupTable(t, seenIDs[name])
+			if n > 0 {
+				if rep.Deduped == nil {
+					rep.Deduped = map[string]int{}
+				}
+				rep.Deduped[name] = n
+				ds.Tables[name] = nt
+				t = nt
+			}
+		}
 		rep.Rows[name] = t.Rows()
 	}
 	return ds, rep, nil
 }
 
-// inputFile is one file to read.
-type inputFile struct {
-	path  string
-	table string // from an override or the file name; "" when neither names a table
-	stem  string
-	csv   bool
+func orderLess(a, b [2]int) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }
+
+// unit is one piece of work for a Load worker: a chunk of a file, or a whole file.
+type unit struct {
+	f        inputFile
+	order    [2]int // file index, chunk index
+	data     []byte
+	end      int // see reader.end
+	lineBase int
 }
 
-var exts = []string{".jsonl", ".ndjson", ".json", ".csv"}
+// inputFile is one file to read.
+type inputFile struct {
+	path    string
+	table   string // from an override or the file name; "" when neither names a table
+	stem    string
+	csv     bool
+	parquet bool
+	store   bool // a table store folder
+}
+
+var exts = []string{".jsonl", ".ndjson", ".json", ".csv", ".parquet"}
 
 // listFiles expands paths into files and resolves each file's table name.
 func listFiles(paths []string, overrides map[string]string, cat *schema.Catalog, rep *Report) ([]inputFile, error) {
@@ -259,10 +385,14 @@ func listFiles(paths []string, overrides map[string]string, cat *schema.Catalog,
 			return nil, err
 		}
 		over := overrides[root]
+		if info.IsDir() && IsStore(root) {
+			out = append(out, inputFile{path: root, store: true})
+			continue
+		}
 		if !info.IsDir() {
 			f, ok := inputOf(root, over, cat)
 			if !ok {
-				return nil, fmt.Errorf("%s: unknown format: expected .json, .jsonl, .ndjson or .csv, optionally .gz", root)
+				return nil, fmt.Errorf("%s: unknown format: expected .json, .jsonl, .ndjson or .csv, optionally .gz, or .parquet", root)
 			}
 			out = append(out, f)
 			continue
@@ -275,12 +405,16 @@ func listFiles(paths []string, overrides map[string]string, cat *schema.Catalog,
 				if p != root && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
+				if p != root && IsStore(p) {
+					out = append(out, inputFile{path: p, store: true})
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if f, ok := inputOf(p, over, cat); ok {
 				out = append(out, f)
 			} else if !strings.HasPrefix(d.Name(), ".") && !strings.EqualFold(filepath.Ext(p), ".md") {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: skipped: not a .json, .jsonl, .ndjson or .csv file", p))
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: skipped: not a .json, .jsonl, .ndjson, .csv or .parquet file", p))
 			}
 			return nil
 		})
@@ -308,7 +442,10 @@ func inputOf(p, override string, cat *schema.Catalog) (inputFile, bool) {
 	if i := strings.IndexByte(stem, '.'); i > 0 {
 		stem = stem[:i]
 	}
-	f := inputFile{path: p, stem: stem, table: override, csv: ext == ".csv"}
+	if ext == ".parquet" && name != base {
+		return inputFile{}, false // compressed Parquet is not a format exports write
+	}
+	f := inputFile{path: p, stem: stem, table: override, csv: ext == ".csv", parquet: ext == ".parquet"}
 	if f.table == "" {
 		f.table = tableFromName(stem, cat)
 	}
@@ -327,61 +464,6 @@ func tableFromName(stem string, cat *schema.Catalog) string {
 		}
 	}
 	return ""
-}
-
-// readFile reads a file, decompressing gzip. A damaged compressed file is not an error:
-// bad says what is wrong and data holds what could be decompressed.
-func readFile(p string) (data []byte, bad string, err error) {
-	data, err = os.ReadFile(p)
-	if err != nil {
-		return nil, "", err
-	}
-	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Sprintf("gzip: %v", err), nil
-		}
-		out, err := io.ReadAll(zr)
-		if err != nil {
-			bad = fmt.Sprintf("gzip: %v; the data after this line is lost", err)
-		}
-		data = out
-	} else if strings.HasSuffix(strings.ToLower(p), ".gz") {
-		return nil, "gzip: not a gzip file", nil
-	}
-	return bytes.TrimPrefix(data, []byte("\ufeff")), bad, nil
-}
-
-type piece struct {
-	data []byte
-	line int
-}
-
-// split cuts a large JSON-lines file into pieces at line ends so that workers can read it
-// in parallel. Other files are one piece.
-func split(data []byte, f inputFile, workers int) []piece {
-	const minPiece = 1 << 20
-	if f.csv || workers < 2 || len(data) < 2*minPiece || !isJSONLines(data) {
-		return []piece{{data, 1}}
-	}
-	n := min(workers*2, len(data)/minPiece)
-	var out []piece
-	start, line := 0, 1
-	for i := 1; i < n && start < len(data); i++ {
-		cut := i * len(data) / n
-		if cut <= start {
-			continue
-		}
-		nl := bytes.IndexByte(data[cut:], '\n')
-		if nl < 0 {
-			break
-		}
-		cut += nl + 1
-		out = append(out, piece{data[start:cut], line})
-		line += bytes.Count(data[start:cut], []byte{'\n'})
-		start = cut
-	}
-	return append(out, piece{data[start:], line})
 }
 
 // isJSONLines reports whether data starts with a JSON object that ends its line and is

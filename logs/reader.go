@@ -42,13 +42,18 @@ type reader struct {
 	stem      string // file name without extensions, the table name of last resort
 	data      []byte
 	lineBase  int // line number of data[0]
-	lineOff   int // memo for lineAt: offset and line of a known position
-	lineNo    int
-	mode      int
-	laTable   string
-	inArray   bool // recovering from a syntax error inside a top-level array
-	members   []member
-	scratch   []byte
+	// end, when not 0, is where the records of this unit end: data goes on with a few
+	// lines of the next chunk so that a record broken across a cut reads as it would
+	// in one piece, but records starting there belong to the next unit.
+	end      int
+	lineOff  int // memo for lineAt: offset and line of a known position
+	lineNo   int
+	mode     int
+	progress *Progress
+	lastType string // the last Type that named a known table
+	inArray  bool   // recovering from a syntax error inside a top-level array
+	members  []member
+	scratch  []byte
 }
 
 // member is one top-level member of a JSON object.
@@ -99,7 +104,7 @@ func (r *reader) readJSON() error {
 			}
 		}
 		s.ws()
-		if s.pos >= len(s.data) {
+		if s.pos >= len(s.data) || r.end > 0 && s.pos >= r.end {
 			return nil
 		}
 		start := s.pos
@@ -315,23 +320,13 @@ func (r *reader) record(start, end int, mode int) {
 		r.readMembers(start, end)
 		mode = r.classify()
 		r.mode = mode
-		if mode == modeLA && r.hint == "" {
-			r.laTable = r.stem
-			for _, m := range r.members {
-				if string(m.key) == "Type" && m.k == kString && r.cat != nil {
-					if _, ok := r.cat.Table(string(m.raw[1 : len(m.raw)-1])); ok {
-						r.laTable = string(m.raw[1 : len(m.raw)-1])
-					}
-				}
-			}
-		}
 	}
 	var t *tableBuilder
 	switch mode {
 	case modeLA:
 		name := r.hint
 		if name == "" {
-			name = r.laTable
+			name = r.rowTable(start, end)
 		}
 		t = r.table(name)
 		t.beginRow()
@@ -383,6 +378,37 @@ func (r *reader) record(start, end int, mode int) {
 	}
 	if err := t.commitRow(); err != nil {
 		r.reject(t.name, r.lineAt(start), err.Error())
+	}
+}
+
+// rowTable returns the table of the Log Analytics row [start, end) in a file whose name
+// names no table: the row's Type when the catalog knows that table, else the file stem.
+// Each row is routed on its own, so query results that mix tables (union exports) land
+// in their tables.
+func (r *reader) rowTable(start, end int) string {
+	s := scanner{data: r.data[:end], pos: start + 1}
+	first := true
+	for {
+		key, _, ok, err := s.nextKey(&first)
+		if err != nil || !ok {
+			return r.stem
+		}
+		k, st, en, esc, err := s.value()
+		if err != nil {
+			return r.stem
+		}
+		if string(key) != "Type" || k != kString || esc || r.cat == nil {
+			continue
+		}
+		name := r.data[st+1 : en-1]
+		if r.lastType != "" && string(name) == r.lastType {
+			return r.lastType
+		}
+		if _, ok := r.cat.Table(string(name)); ok {
+			r.lastType = string(name)
+			return r.lastType
+		}
+		return r.stem
 	}
 }
 

@@ -133,6 +133,12 @@ func (t *tableBuilder) colIndex(name []byte) int {
 	return len(t.cols) - 1
 }
 
+// isDynamic reports whether the named column is a dynamic column of the schema.
+func (t *tableBuilder) isDynamic(name string) bool {
+	i, ok := t.index[name]
+	return ok && t.cols[i].typ == types.Dynamic
+}
+
 // maxColumns bounds the columns of one table, so that rows with ever new keys cannot make
 // loading quadratic.
 const maxColumns = 2048

@@ -49,10 +49,19 @@ func aggIf(base AggFactory, pred int) AggFactory {
 	}
 }
 
-// countAgg counts rows: count(), count(x) (Kusto counts every row, null or not).
+// countAgg counts rows: count(), and under countif the rows whose predicate is true.
 type countAgg struct{ n int64 }
 
 func aggNewCount([]types.Type, []types.Value) (Aggregator, error) { return &countAgg{}, nil }
+
+// aggNewCountOrCountIf makes count()'s aggregator: a plain row count without arguments,
+// countif's with the one predicate argument.
+func aggNewCountOrCountIf(argTypes []types.Type, consts []types.Value) (Aggregator, error) {
+	if len(argTypes) == 0 {
+		return aggNewCount(argTypes, consts)
+	}
+	return aggIf(aggNewCount, 0)(argTypes, consts)
+}
 
 func (a *countAgg) Add([]types.Value) int  { a.n++; return 0 }
 func (a *countAgg) Merge(other Aggregator) { a.n += aggOther[*countAgg](a, other).n }

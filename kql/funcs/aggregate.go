@@ -183,8 +183,11 @@ func aggregateFuncs() []*Func {
 	}
 
 	return []*Func{
-		agg("count", 0, 1, P, "count", "the number of rows in the group",
-			dynFixed("count", types.Long, pv), aggNewCount),
+		// count(predicate) is Kusto.Language's hidden, obsolete form of countif: its one
+		// argument must be bool (Microsoft's analyser flags count(AccountName) with "A value
+		// of type bool expected"), and it counts the rows where the predicate is true.
+		agg("count", 0, 1, P, "count", "the number of rows in the group (with a predicate: the rows where it is true, as countif)",
+			dynFixed("count", types.Long, b), aggNewCountOrCountIf),
 		agg("countif", 1, 1, P, "countif", "the number of rows in the group for which the predicate is true",
 			dynFixed("countif", types.Long, b), aggIf(aggNewCount, 0)),
 		agg("dcount", 1, 2, P, "dcount", "an estimate of the number of distinct non-null values in the group",

@@ -101,7 +101,8 @@ func TestAggregates(t *testing.T) {
 		want     []types.Value
 	}{
 		{"count", nil, nil, [][]types.Value{{}, {}, {}}, aggLongs(3)},
-		{"count", aggTLong, nil, aggRows(aggNullLong, types.NewLong(5)), aggLongs(2)}, // counts null rows too
+		// count(predicate), the obsolete countif, counts rows whose predicate is true.
+		{"count", []types.Type{types.Bool}, nil, aggRows(types.NewBool(true), types.NewBool(false), types.NullOf(types.Bool), types.NewBool(true)), aggLongs(2)},
 		{"count", nil, nil, nil, aggLongs(0)},
 		{"countif", []types.Type{types.Bool}, nil, aggRows(types.NewBool(true), types.NewBool(false), types.NullOf(types.Bool), types.NewBool(true)), aggLongs(2)},
 		{"sum", aggTReal, nil, aggRows(aggNullReal, types.NewReal(5), types.NewReal(5), types.NewReal(5)), []types.Value{types.NewReal(15)}},
@@ -263,6 +264,8 @@ func TestAggResultTypes(t *testing.T) {
 		{"max", []types.Type{types.DateTime}, types.DateTime, ""},
 		{"max", []types.Type{types.Dynamic}, types.Unknown, "argument 1 of max(): expected a scalar value that is not dynamic, found dynamic"},
 		{"countif", []types.Type{types.Long}, types.Unknown, "argument 1 of countif(): expected a value of type bool, found long"},
+		{"count", []types.Type{types.String}, types.Unknown, "argument 1 of count(): expected a value of type bool, found string"},
+		{"count", []types.Type{types.Bool}, types.Long, ""},
 		{"countif", []types.Type{types.Unknown}, types.Long, ""},
 		{"make_set", []types.Type{types.String}, types.Dynamic, ""},
 		{"stdev", []types.Type{types.Int}, types.Real, ""},

@@ -15,6 +15,8 @@ func Default() *Registry {
 		dynamicFuncs(),
 		windowFuncs(),
 		seriesFuncs(),
+		seriesDecomposeFuncs(),
+		rowFuncs(),
 	} {
 		all = append(all, group...)
 	}

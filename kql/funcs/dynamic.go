@@ -54,11 +54,17 @@ func dynamicFuncs() []*Func {
 		"the array sorted descending (nulls last unless nulls_last is false)",
 		dynSorter(false), ex(`array_sort_desc(dynamic([null,"blue","yellow","green",null]))`, `["yellow","green","blue",null,null]`))
 	return []*Func{
-		fn("parse_json", 1, 1, D, cs(a), NameNone,
+		// parse_json takes text or a dynamic value (Kusto.Language: json_text is string, to
+		// which a plain dynamic value promotes). Microsoft's analyser does report "A value of
+		// type string expected" for todynamic() of a dynamic *array or bag* (the result of
+		// make_set via toscalar, a dynamic([...]) literal, parse_user_agent), but socfeed's
+		// types do not tell those from other dynamic values, and rejecting every dynamic
+		// argument would reject parse_json(AdditionalFields), which it accepts.
+		fn("parse_json", 1, 1, D, cs(dynStringOrDyn), NameFirstArg,
 			"the dynamic value that JSON text denotes; text that is not JSON becomes a dynamic string",
 			dynParseJSON, ex(`parse_json('{"a":123, "b":"x"}').a`, `123`,
 				`parse_json('{"duration":{"value":118.0}}')`, `{"duration":{"value":118}}`,
-				`parse_json("not json")`, `not json`), "todynamic", "parsejson"),
+				`parse_json("not json")`, `not json`), "todynamic", "parsejson", "toobject"),
 		fn("split", 2, 3, D, cs(dynStringOrDyn, dynStringOrDyn, in), NameNone,
 			"an array of the substrings between occurrences of the delimiter, or only the one at requestedIndex",
 			dynSplit, ex(`split("aa_bb", "_")`, `["aa","bb"]`, `split("aaa_bbb_ccc", "_", 1)`, `["bbb"]`,

@@ -43,7 +43,6 @@ func TestDynamicFuncs(t *testing.T) {
 		{"parse_json", []types.Value{s(``)}, `null`},
 		{"parse_json", []types.Value{d(`"{\"c\":456}"`)}, `{"c":456}`},
 		{"todynamic", []types.Value{d(`[1]`)}, `[1]`},
-		{"parse_json", []types.Value{l(5)}, `5`},
 		{"split", []types.Value{s("aa_bb"), s("_")}, `["aa","bb"]`},
 		{"split", []types.Value{s("aaa_bbb_ccc"), s("_"), l(1)}, `["bbb"]`},
 		{"split", []types.Value{s("aaa_bbb_ccc"), s("_"), l(3)}, `[]`},

@@ -4,23 +4,67 @@ import (
 	"github.com/socfeed/socfeed/kql/types"
 )
 
-// commonType merges the types of values that may be returned side by side (iff's branches,
-// case's values, coalesce's arguments): numbers widen, Unknown yields to the other side,
-// and anything else must match. i is the argument index reported on a mismatch.
+// The result types of iff, case and coalesce follow Kusto.Language (Functions.cs and
+// TypeFacts.TryGetCommonType):
+//
+//   - iff, iif and case return the common type of their value arguments ignoring the
+//     dynamic ones (ReturnTypeKind.CommonNonDynamic): iff(c, Props.x, "") is a string, so
+//     it may be grouped on. Values whose types have no common type (a string and a long)
+//     make the result dynamic, since each value parameter is CommonScalarOrDynamic. Only
+//     when every value is dynamic is the result dynamic for that reason.
+//   - coalesce returns the common type of all its arguments (ReturnTypeKind.Common with
+//     CommonScalar parameters): a dynamic argument makes the result dynamic, numbers widen,
+//     and other mixes (a string and a long) are an error.
+//
+// The corpus labels agree: Microsoft's analyser accepts iff(c, Extprop['CommandLine'], '')
+// followed by `summarize by` that column, and coalesce of string and dynamic columns.
+
+// commonType merges the types of coalesce's arguments: Unknown yields to the other side,
+// dynamic mixed with any scalar gives dynamic, numbers widen, and anything else must
+// match. i is the argument index reported on a mismatch.
 func commonType(name string, common types.Type, t types.Type, i int) (types.Type, error) {
 	switch {
 	case t == types.Unknown:
 		return common, nil
 	case common == types.Unknown || t == common:
 		return t, nil
+	case t == types.Dynamic || common == types.Dynamic:
+		return types.Dynamic, nil
 	case t.IsNumeric() && common.IsNumeric():
 		return widerNumber(common, t), nil
 	}
 	return types.Unknown, argError(name, i, common.String(), t)
 }
 
-// asType converts a chosen value to the call's result type (int → long when the other
-// branch is long); the untyped null becomes the typed null.
+// commonNonDynamic is the result type of iff and case given their value arguments' types:
+// the common type of the values that are not dynamic (numbers widen; other mixes give
+// dynamic), or dynamic when every known value is dynamic. Unknown types are skipped.
+func commonNonDynamic(ts []types.Type) types.Type {
+	var common types.Type
+	sawDynamic := false
+	for _, t := range ts {
+		switch {
+		case t == types.Unknown:
+		case t == types.Dynamic:
+			sawDynamic = true
+		case common == types.Unknown || t == common:
+			common = t
+		case t.IsNumeric() && common.IsNumeric():
+			common = widerNumber(common, t)
+		default:
+			return types.Dynamic
+		}
+	}
+	if common == types.Unknown && sawDynamic {
+		return types.Dynamic
+	}
+	return common
+}
+
+// asType converts a chosen value to the call's result type: int → long when another value
+// is long, any scalar → dynamic when the result is dynamic, and a dynamic value → the
+// result's scalar type (tostring() of it for a string result). The untyped null becomes
+// the typed null.
 func asType(v types.Value, t types.Type) types.Value {
 	if v.Type == t || t == types.Unknown {
 		return v
@@ -28,10 +72,19 @@ func asType(v types.Value, t types.Type) types.Value {
 	if v.IsNull() {
 		return types.NullOf(t)
 	}
-	if v.Type.IsNumeric() && t.IsNumeric() {
+	if v.Type.IsNumeric() && t.IsNumeric() || t == types.Dynamic || v.Type == types.Dynamic {
 		return types.Convert(v, t)
 	}
 	return v
+}
+
+// typesOf returns the values' types.
+func typesOf(vs []types.Value) []types.Type {
+	ts := make([]types.Type, len(vs))
+	for i, v := range vs {
+		ts[i] = v.Type
+	}
+	return ts
 }
 
 // logicalFuncs declares the conditional and null-testing functions.
@@ -44,12 +97,11 @@ func logicalFuncs() []*Func {
 			if !argBool.accepts(args[0]) {
 				return types.Unknown, argError(name, 0, "bool", args[0])
 			}
-			t, err := commonType(name, args[1], args[2], 2)
-			return t, err
+			return commonNonDynamic(args[1:3]), nil
 		}
 	}
 	iff := func(_ *Context, args []types.Value) types.Value {
-		t := resultTypeOf(args[1], args[2])
+		t := commonNonDynamic(typesOf(args[1:3]))
 		if args[0].Bool() || args[0].Type == types.Dynamic && types.ToBool(args[0]).Bool() {
 			return asType(args[1], t)
 		}
@@ -77,7 +129,7 @@ func logicalFuncs() []*Func {
 				if len(args)%2 == 0 {
 					return types.Unknown, argCountError("case", "an odd number of arguments (predicate, value pairs and an else value)", len(args))
 				}
-				var common types.Type
+				var vals []types.Type
 				for i, t := range args {
 					if i%2 == 0 && i < len(args)-1 {
 						if !argBool.accepts(t) {
@@ -85,12 +137,9 @@ func logicalFuncs() []*Func {
 						}
 						continue
 					}
-					var err error
-					if common, err = commonType("case", common, t, i); err != nil {
-						return types.Unknown, err
-					}
+					vals = append(vals, t)
 				}
-				return common, nil
+				return commonNonDynamic(vals), nil
 			},
 			Doc: "returns the value after the first true predicate, or the last argument when none is true",
 			Examples: []Example{
@@ -104,7 +153,7 @@ func logicalFuncs() []*Func {
 					vals = append(vals, args[i])
 				}
 				vals = append(vals, args[len(args)-1])
-				t := resultTypeOf(vals...)
+				t := commonNonDynamic(typesOf(vals))
 				for i := 0; i+1 < len(args); i += 2 {
 					if args[i].Bool() {
 						return asType(args[i+1], t)
@@ -223,13 +272,15 @@ func logicalFuncs() []*Func {
 	}
 }
 
-// resultTypeOf is the runtime form of commonType: the widest numeric type among the values,
-// or the first known type.
+// resultTypeOf is the runtime form of commonType: dynamic when any value is dynamic, else
+// the widest numeric type among the values, or the first known type.
 func resultTypeOf(vs ...types.Value) types.Type {
 	var t types.Type
 	for _, v := range vs {
 		switch {
 		case v.Type == types.Unknown:
+		case v.Type == types.Dynamic:
+			return types.Dynamic
 		case t == types.Unknown:
 			t = v.Type
 		case v.Type != t && v.Type.IsNumeric() && t.IsNumeric():

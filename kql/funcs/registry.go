@@ -41,6 +41,27 @@ type Context struct {
 	// Now is the fixed value of now() and the base of ago(), as 100 ns ticks since the Unix
 	// epoch. A query sees one value of now() throughout.
 	Now int64
+
+	// GeoIP answers geo_info_from_ip_address(). Nil means no database is configured: the
+	// function then returns null for every address rather than inventing a location. See
+	// [OpenMMDB] for a reader of MaxMind-format (.mmdb) databases such as GeoLite2-City.
+	GeoIP GeoLookup
+}
+
+// GeoLookup finds where an IP address is. Implementations must be safe for concurrent use:
+// kernels run on several workers at once.
+type GeoLookup interface {
+	// GeoLookup returns what the database knows of ip (IPv4 or IPv6 text); ok is false
+	// when the address is not valid or the database has no entry for it.
+	GeoLookup(ip string) (GeoInfo, bool)
+}
+
+// GeoInfo is one address's location, as geo_info_from_ip_address() returns it. Empty
+// names and a false HasLocation mean the database does not say.
+type GeoInfo struct {
+	Country, State, City string
+	Latitude, Longitude  float64
+	HasLocation          bool
 }
 
 // ScalarKernel computes one row's result. args are already converted to the types the

@@ -40,6 +40,12 @@ func seriesOutputs(name string) ([]seriesOutput, bool) {
 		return seriesStatsOut, true
 	case "series_fit_line":
 		return seriesFitLineOut, true
+	case "series_fit_2lines":
+		return seriesFit2LinesOut, true
+	case "series_decompose":
+		return seriesDecomposeOut, true
+	case "series_decompose_anomalies":
+		return seriesDecomposeAnomaliesOut, true
 	}
 	return nil, false
 }
@@ -71,6 +77,12 @@ func MultiKernelFor(name string) (MultiKernel, bool) {
 		return seriesStats, true
 	case "series_fit_line":
 		return seriesFitLine, true
+	case "series_fit_2lines":
+		return seriesFit2Lines, true
+	case "series_decompose":
+		return seriesDecompose, true
+	case "series_decompose_anomalies":
+		return seriesDecomposeAnomalies, true
 	}
 	return nil, false
 }

@@ -783,11 +783,12 @@ type ScanOp struct {
 	Rparen      Pos
 }
 
-// ScanStep is `step Name [optional]: Cond [=> Assigns];`.
+// ScanStep is `step Name [optional] [output=all|last|none]: Cond [=> Assigns];`.
 type ScanStep struct {
 	Step     Pos
 	Name     *Ident
 	Optional bool
+	Output   string // "", "all", "last" or "none"
 	Cond     Expr
 	Assigns  []*NamedExpr
 	EndPos   Pos

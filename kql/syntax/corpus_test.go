@@ -91,7 +91,7 @@ func BenchmarkParseCorpus(b *testing.B) {
 // least 95% of those it rejects.
 func TestCorpus(t *testing.T) {
 	recs := loadCorpus(t)
-	var okTotal, okAccepted, badTotal, badRejected int
+	var okTotal, okAccepted, badTotal, badRejected, sameLine int
 	var shown int
 	for _, r := range recs {
 		if r.OfficialSyntaxOK == nil {
@@ -102,7 +102,7 @@ func TestCorpus(t *testing.T) {
 			okTotal++
 			if len(errs) == 0 {
 				okAccepted++
-			} else if shown < 60 {
+			} else if shown < 25 {
 				shown++
 				t.Logf("accepted by Microsoft, rejected here: %s: %s", r.ID, errs[0].At(r.Query))
 			}
@@ -110,7 +110,13 @@ func TestCorpus(t *testing.T) {
 			badTotal++
 			if len(errs) > 0 {
 				badRejected++
-			} else if shown < 60 {
+				if len(r.OfficialErrors) > 0 {
+					ml, _ := LineCol(r.Query, Pos(r.OfficialErrors[0].Start))
+					if gl, _ := LineCol(r.Query, errs[0].Pos); gl == ml {
+						sameLine++
+					}
+				}
+			} else if shown < 25 {
 				shown++
 				msg := ""
 				if len(r.OfficialErrors) > 0 {
@@ -128,6 +134,7 @@ func TestCorpus(t *testing.T) {
 	reject := float64(badRejected) / float64(badTotal)
 	t.Logf("valid queries accepted: %d/%d (%.2f%%)", okAccepted, okTotal, 100*accept)
 	t.Logf("invalid queries rejected: %d/%d (%.2f%%)", badRejected, badTotal, 100*reject)
+	t.Logf("first error on the same line as Microsoft's: %d/%d", sameLine, badRejected)
 	if accept < 0.99 {
 		t.Errorf("accepted %.2f%% of valid queries, want >= 99%%", 100*accept)
 	}

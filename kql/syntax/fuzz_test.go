@@ -55,3 +55,25 @@ func repoRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// FuzzRoundTrip checks the printer on arbitrary input that parses: the
+// printed form must reparse to the same tree.
+func FuzzRoundTrip(f *testing.F) {
+	for _, q := range validQueries {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, errs := Parse(src)
+		if len(errs) > 0 {
+			return
+		}
+		printed := Print(s)
+		s2, errs := Parse(printed)
+		if len(errs) > 0 {
+			t.Fatalf("Parse(Print(Parse(%q))) = %s, want no errors; printed:\n%s", src, errs[0].At(printed), printed)
+		}
+		if got, want := dumpTree(s2), dumpTree(s); got != want {
+			t.Fatalf("Parse(Print(Parse(%q))) gives another tree; printed:\n%s", src, printed)
+		}
+	})
+}

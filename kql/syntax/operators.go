@@ -35,9 +35,10 @@ func (p *parser) parseOperator() Operator {
 	p.ctx = name
 	switch name {
 	case "where", "filter":
+		savedEq := p.assignIsEq
 		p.assignIsEq = true
 		pred := p.parseExpr()
-		p.assignIsEq = false
+		p.assignIsEq = savedEq
 		return &WhereOp{Keyword: pos, Name: name, Pred: pred}
 	case "extend":
 		return &ExtendOp{Keyword: pos, Exprs: p.parseColumnList(true)}
@@ -155,7 +156,22 @@ func (p *parser) parseOperator() Operator {
 		if p.expectWord("by") != NoPos {
 			op.By = p.parseExpr()
 			if p.gotWord("with") {
-				op.With = p.parseParamList()
+				if p.tok.Kind == TokLparen {
+					op.With = p.parseParamList()
+				} else {
+					// `with threshold=0.1, characters="x"` without parentheses
+					for {
+						prm := p.parseOpParams(func(string) bool { return true })
+						if len(prm) == 0 {
+							p.errorExpected("property")
+							break
+						}
+						op.With = append(op.With, prm...)
+						if !p.got(TokComma) {
+							break
+						}
+					}
+				}
 			}
 		}
 		op.EndPos = p.prevEnd()
@@ -475,6 +491,13 @@ func (p *parser) parseTopNested(pos Pos) Operator {
 		if !p.got(TokComma) {
 			return op
 		}
+		// Each clause may repeat the keyword: `top-nested 2 of a by x,
+		// top-nested 3 of b by y`.
+		if p.isWord("top") && p.peek(1).Kind == TokMinus && p.adjacent(1) && p.peek(2).Kind == TokIdent && p.peek(2).Text == "nested" && p.adjacent(2) {
+			p.next()
+			p.next()
+			p.next()
+		}
 	}
 }
 
@@ -771,6 +794,11 @@ func (p *parser) parseScan(pos Pos) Operator {
 		if p.gotWord("optional") {
 			st.Optional = true
 		}
+		if p.isWord("output") && p.peek(1).Kind == TokAssign {
+			p.next()
+			p.next()
+			st.Output = p.parseName("'all', 'last' or 'none'").Name
+		}
 		if p.expect(TokColon) == NoPos {
 			break
 		}
@@ -874,12 +902,12 @@ func (p *parser) parseFind() Expr {
 		p.next()
 		op.Tables = p.parseTableList()
 	}
-	if p.expectWord("where") != NoPos {
-		saved := p.inSearch
-		p.inSearch = true
-		op.Pred = p.parseExpr()
-		p.inSearch = saved
-	}
+	// `where` is optional: `find "x"` searches every column.
+	p.gotWord("where")
+	saved := p.inSearch
+	p.inSearch = true
+	op.Pred = p.parseExpr()
+	p.inSearch = saved
 	switch {
 	case p.isWord("project-smart") || p.isWord("project") && p.peek(1).Kind == TokMinus && p.adjacent(1) && p.peek(2).Kind == TokIdent && p.peek(2).Text == "smart":
 		op.ProjectPos = p.tok.Pos
@@ -889,8 +917,10 @@ func (p *parser) parseFind() Expr {
 		op.ProjectPos = p.tok.Pos
 		p.next()
 		for {
-			x := p.parseNameOrWildcard()
-			if x == nil {
+			var x Expr
+			if p.tok.Kind == TokIdent && p.peek(1).Kind == TokLparen {
+				x = p.parseExpr() // pack_all()
+			} else if x = p.parseNameOrWildcard(); x == nil {
 				x = p.parseExpr()
 			}
 			if id, ok := x.(*Ident); ok && p.tok.Kind == TokColon {

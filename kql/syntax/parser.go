@@ -48,7 +48,7 @@ const maxErrors = 10
 
 // maxDepth caps expression and subquery nesting so hostile input cannot
 // exhaust the stack.
-const maxDepth = 256
+const maxDepth = 1000
 
 // Parse parses a KQL script: statements separated by `;`. It always returns
 // a tree (with Bad nodes where parsing failed) together with the errors,
@@ -102,8 +102,15 @@ func (p *parser) finishErrors() []*Error {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Pos < errs[j].Pos })
 	var out []*Error
 	lastLine := -1
+	// Count lines incrementally: errors are sorted, and a hostile input
+	// may produce very many of them.
+	line, off := 1, 0
 	for _, e := range errs {
-		line, _ := LineCol(p.src, e.Pos)
+		end := min(max(int(e.Pos), 0), len(p.src))
+		if end > off {
+			line += strings.Count(p.src[off:end], "\n")
+			off = end
+		}
 		if line == lastLine {
 			continue
 		}
@@ -187,7 +194,14 @@ func (p *parser) errorExpected(what string) {
 		p.error(p.tok.Pos, p.tok.End, "unexpected character "+describe(p.tok))
 		return
 	}
-	p.error(p.tok.Pos, p.tok.End, "expected "+what+", found "+describe(p.tok))
+	pos, end := p.tok.Pos, p.tok.End
+	if p.i > 0 && strings.HasPrefix(what, "'") && strings.IndexByte(p.src[p.prevEnd():p.tok.Pos], '\n') >= 0 {
+		// The missing token belongs at the end of the previous line (a
+		// forgotten `;` or `,` before a blank line): point there, as
+		// Microsoft's parser does, rather than at the next statement.
+		pos, end = p.prevEnd(), p.prevEnd()
+	}
+	p.error(pos, end, "expected "+what+", found "+describe(p.tok))
 }
 
 // expect consumes a token of the given kind or reports an error; it returns
@@ -475,10 +489,13 @@ func (p *parser) parseSchema(allowStar bool) *Schema {
 		return s
 	}
 	for p.tok.Kind != TokRparen && p.tok.Kind != TokEOF {
-		if allowStar && p.tok.Kind == TokStar {
+		if allowStar && p.tok.Kind == TokStar && !s.Star.IsValid() {
 			s.Star = p.tok.Pos
 			p.next()
-			break
+			if !p.got(TokComma) {
+				break
+			}
+			continue
 		}
 		c := &ColumnDecl{Name: p.parseName("column name")}
 		c.Colon = p.expect(TokColon)
@@ -689,15 +706,30 @@ func (p *parser) parseOperatorRecover() Operator {
 	default:
 		saved := p.ctx
 		p.ctx = op.OpName()
-		if p.tok.Kind == TokIdent || p.tok.Kind == TokString || p.tok.Kind == TokLbrack {
+		switch {
+		case endsWithList(op) && (p.tok.Kind == TokIdent || p.tok.Kind == TokString || p.tok.Kind == TokLbrack):
 			p.errorExpected("','")
-		} else {
+		case strings.IndexByte(p.src[p.prevEnd():p.tok.Pos], '\n') >= 0:
+			p.errorExpected("';'")
+		default:
 			p.errorExpected("'|'")
 		}
 		p.ctx = saved
 		p.skipTo(TokPipe, TokSemi)
 	}
 	return op
+}
+
+// endsWithList reports whether op ends with a comma-separated list, so
+// that a stray name after it most likely lacks a comma.
+func endsWithList(op Operator) bool {
+	switch op.(type) {
+	case *CountOp, *GetSchemaOp, *TakeOp, *SampleOp, *SampleDistinctOp, *WhereOp, *AsOp,
+		*InvokeOp, *EvaluateOp, *RenderOp, *ParseOp, *ConsumeOp, *ScanOp, *PartitionOp,
+		*ForkOp, *SearchOp, *TopOp, *BadOperator:
+		return false
+	}
+	return true
 }
 
 // parseSubquery parses a parenthesized subquery that may start with an
@@ -913,7 +945,7 @@ func (p *parser) parseIn(x Expr, op BinaryOp, opPos Pos) Expr {
 // consumed). With pipes, elements may be tabular subqueries.
 func (p *parser) parseExprList(close TokenKind, pipes bool) []Expr {
 	var list []Expr
-	for p.tok.Kind != close && p.tok.Kind != TokEOF {
+	for p.tok.Kind != close && p.tok.Kind != TokEOF || len(list) > 0 {
 		var x Expr
 		if pipes {
 			x = p.parsePipe()
@@ -1026,7 +1058,8 @@ func (p *parser) parsePrimary() Expr {
 	case TokTyped:
 		p.next()
 		word := strings.TrimRight(t.Text[:strings.IndexByte(t.Text, '(')], " \t")
-		lit := &Literal{ValuePos: t.Pos, EndPos: t.End, Kind: typedLiteralKinds[word], Raw: t.Text, Value: t.Value}
+		kind, _ := typedLiteralKind(word)
+		lit := &Literal{ValuePos: t.Pos, EndPos: t.End, Kind: kind, Raw: t.Text, Value: t.Value}
 		lit.IsNull = t.Value == "null"
 		if t.Value == "" {
 			p.error(t.Pos, t.End, "expected value inside '"+word+"(...)'")
@@ -1053,10 +1086,16 @@ func (p *parser) parseStringLit() Expr {
 	lit := &Literal{ValuePos: t.Pos, Kind: LitString, Value: t.Value}
 	p.next()
 	end := t.End
-	for p.tok.Kind == TokString {
-		lit.Value += p.tok.Value
-		end = p.tok.End
-		p.next()
+	if p.tok.Kind == TokString {
+		// Adjacent literals concatenate: "a" "b" is "ab".
+		var b strings.Builder
+		b.WriteString(t.Value)
+		for p.tok.Kind == TokString {
+			b.WriteString(p.tok.Value)
+			end = p.tok.End
+			p.next()
+		}
+		lit.Value = b.String()
 	}
 	lit.EndPos = end
 	lit.Raw = p.src[t.Pos:end]
@@ -1170,7 +1209,8 @@ func (p *parser) parseCallArgs(recv Expr, fun *Ident) Expr {
 		return c
 	}
 	defer p.leave()
-	for p.tok.Kind != TokRparen && p.tok.Kind != TokEOF {
+	for p.tok.Kind != TokRparen && p.tok.Kind != TokEOF || len(c.Args) > 0 {
+		// After a comma another argument must follow: f(a,) is an error.
 		c.Args = append(c.Args, p.parseNamedOrPipe())
 		if !p.got(TokComma) {
 			break

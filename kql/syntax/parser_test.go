@@ -141,7 +141,9 @@ var invalidQueries = []struct {
 	src, want string
 }{
 	{`T | project a b`, "1:15: expected ',', found 'b' in 'project'"},
-	{"T\n\nT", "3:1: expected ';', found 'T'"},
+	{"T\n\nT", "1:2: expected ';', found 'T'"},
+	{"T | project a\n// c\n\nS | count", "1:14: expected ',', found 'S' in 'project'"},
+	{"T | where x ==\n| count", "2:1: expected expression, found '|' in 'where'"},
 	{"T | where x == <ImpactedUser>", "1:16: expected expression, found '<' in 'where'"},
 	{`T | where (a`, "1:13: expected ')', found end of input in 'where'"},
 	{`T | frobnicate`, "1:5: expected query operator, found 'frobnicate'"},
@@ -168,6 +170,8 @@ var invalidQueries = []struct {
 	{`print datetime()`, "1:7: expected value inside 'datetime(...)' in 'print'"},
 	{`T | extend x = a.`, "1:18: expected name after '.', found end of input in 'extend'"},
 	{`T | where a == 1)`, "1:17: expected ';', found ')'"},
+	{`T | where a in (1,)`, "1:19: expected expression, found ')' in 'where'"},
+	{`print f(a,)`, "1:11: expected expression, found ')' in 'print'"},
 }
 
 func TestParseInvalid(t *testing.T) {
@@ -347,5 +351,20 @@ func TestSeedRule(t *testing.T) {
 	fixed := yamlBlock(t, sharedDir(t, "seeds/seed-rule.yaml"), "query")
 	if _, errs := Parse(fixed); len(errs) > 0 {
 		t.Errorf("Parse(fixed seed query): %s", errs[0].At(fixed))
+	}
+}
+
+// TestLargeInputs checks that pathological inputs stay fast (no quadratic
+// error or string handling).
+func TestLargeInputs(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat("T | project a b\n;", 50000),
+		"print " + strings.Repeat(`"a" `, 200000),
+		strings.Repeat("(a, ", 50000),
+		strings.Repeat("T | where x == (", 20000),
+		strings.Repeat("let x = 1;\n", 50000) + "x",
+	} {
+		s, _ := Parse(src)
+		Print(s)
 	}
 }

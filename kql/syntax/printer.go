@@ -195,17 +195,18 @@ func (p *printer) node(n Node) {
 		p.str(n.Name)
 	case *Schema:
 		p.str("(")
+		starFirst := n.Star.IsValid() && (len(n.Columns) == 0 || n.Star < n.Columns[0].Pos())
+		if starFirst {
+			p.str("*")
+		}
 		for i, c := range n.Columns {
-			if i > 0 {
+			if i > 0 || starFirst {
 				p.str(", ")
 			}
 			p.node(c)
 		}
-		if n.Star.IsValid() {
-			if len(n.Columns) > 0 {
-				p.str(", ")
-			}
-			p.str("*")
+		if n.Star.IsValid() && !starFirst {
+			p.str(", *")
 		}
 		p.str(")")
 	case *ColumnDecl:
@@ -667,6 +668,9 @@ func (p *printer) node(n Node) {
 		if n.Optional {
 			p.str(" optional")
 		}
+		if n.Output != "" {
+			p.str(" output=" + n.Output)
+		}
 		p.str(": ")
 		p.node(n.Cond)
 		if len(n.Assigns) > 0 {
@@ -800,11 +804,14 @@ func quote(s string) string {
 		case '\t':
 			b.WriteString(`\t`)
 		default:
-			if r < 0x20 || r == utf8.RuneError && size == 1 {
+			switch {
+			case r == utf8.RuneError && size == 1:
+				b.WriteByte(s[i-1]) // invalid UTF-8 stays as it was
+			case r < 0x20 || r == 0x7f:
 				fmt.Fprintf(&b, `\u%04x`, r)
-				continue
+			default:
+				b.WriteRune(r)
 			}
-			b.WriteRune(r)
 		}
 	}
 	b.WriteByte('"')

@@ -64,16 +64,28 @@ type Token struct {
 	Err string
 }
 
-// typedLiteralKinds maps the type names that form typed literals `T(...)`
-// to their literal kind.
-var typedLiteralKinds = map[string]LitKind{
-	"datetime": LitDateTime, "date": LitDateTime,
-	"time": LitTimespan, "timespan": LitTimespan,
-	"guid": LitGUID, "uniqueid": LitGUID,
-	"int": LitInt, "long": LitLong,
-	"real": LitReal, "double": LitReal,
-	"decimal": LitDecimal,
-	"bool":    LitBool, "boolean": LitBool,
+// typedLiteralKind reports the literal kind of a typed literal's type name.
+// (A switch, not a map lookup: this runs for every identifier.)
+func typedLiteralKind(word string) (LitKind, bool) {
+	switch word {
+	case "datetime", "date":
+		return LitDateTime, true
+	case "time", "timespan":
+		return LitTimespan, true
+	case "guid", "uniqueid":
+		return LitGUID, true
+	case "int":
+		return LitInt, true
+	case "long":
+		return LitLong, true
+	case "real", "double":
+		return LitReal, true
+	case "decimal":
+		return LitDecimal, true
+	case "bool", "boolean":
+		return LitBool, true
+	}
+	return 0, false
 }
 
 // timespanUnits are the suffixes that turn a number into a timespan.
@@ -92,7 +104,7 @@ var timespanUnits = map[string]bool{
 // or tokens with Err set, which the parser reports.
 func Scan(src string) ([]Token, []*Comment) {
 	s := scanner{src: src}
-	toks := make([]Token, 0, len(src)/4+1)
+	toks := make([]Token, 0, len(src)/5+16)
 	for {
 		t := s.next()
 		toks = append(toks, t)
@@ -179,7 +191,7 @@ func (s *scanner) next() Token {
 			s.off++
 			return s.tok(TokIdent, start)
 		}
-		if _, ok := typedLiteralKinds[word]; ok {
+		if _, ok := typedLiteralKind(word); ok {
 			if t, ok := s.scanTyped(start); ok {
 				return t
 			}
@@ -339,6 +351,10 @@ func (s *scanner) scanNumber(start int) Token {
 		for s.off < len(s.src) && isDigit(s.src[s.off]) {
 			s.off++
 		}
+	} else if s.peek(0) == '.' && s.peek(1) != '.' && !isIdentChar(s.peek(1)) && s.peek(1) != '[' {
+		// `0.` is a real; `1..2` and `x[0].y` are not.
+		kind = TokReal
+		s.off++
 	}
 	if (s.peek(0) == 'e' || s.peek(0) == 'E') &&
 		(isDigit(s.peek(1)) || (s.peek(1) == '+' || s.peek(1) == '-') && isDigit(s.peek(2))) {
@@ -377,6 +393,20 @@ func isHex(c byte) bool {
 func (s *scanner) scanString(start int) Token {
 	q := s.src[s.off]
 	s.off++
+	// Fast path: no escapes, so the value is a slice of the source.
+	for i := s.off; i < len(s.src); i++ {
+		c := s.src[i]
+		if c == q {
+			value := s.src[s.off:i]
+			s.off = i + 1
+			t := s.tok(TokString, start)
+			t.Value = value
+			return t
+		}
+		if c == '\\' || c == '\n' {
+			break
+		}
+	}
 	var b strings.Builder
 	badEscape := ""
 	for {

@@ -1,0 +1,418 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socfeed/socfeed/kql/check"
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
+	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/plan"
+	"github.com/socfeed/socfeed/kql/syntax"
+	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/logs"
+	"github.com/socfeed/socfeed/schema"
+)
+
+// multiFlag is a flag that may be given several times.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// queryOptions are the flags shared by query and explain.
+type queryOptions struct {
+	data    multiFlag
+	asOf    string
+	format  string
+	file    string
+	noCheck bool
+	args    []string // positional arguments
+}
+
+// parseInterspersed parses flags that may come before or after the positional
+// arguments, and returns those.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (o *queryOptions) flags(name string, e *env, withFormat bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Var(&o.data, "data", "a file or folder of exported logs; file names name their tables (repeatable)")
+	fs.StringVar(&o.asOf, "as-of", "", "the time now() and ago() count from (RFC 3339 or a KQL datetime; default: now)")
+	if withFormat {
+		fs.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+	}
+	fs.StringVar(&o.file, "f", "", "read the query from `FILE`")
+	fs.BoolVar(&o.noCheck, "no-check", false, "plan and run even when the checker reports errors")
+	return fs
+}
+
+// session is a query read from the command line with the data it runs over.
+type session struct {
+	src    string
+	file   string
+	eng    *exec.Engine
+	cat    *schema.Catalog
+	script *syntax.Script
+	query  *plan.Query
+}
+
+// prepare reads the query and the data, checks and plans. It reports errors itself and
+// returns a non-zero exit status on failure.
+func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*session, int) {
+	s := &session{}
+	switch {
+	case o.file != "" && len(o.args) > 0:
+		e.errorf("give the query as an argument or with -f, not both")
+		return nil, exitUsage
+	case o.file != "":
+		b, err := os.ReadFile(o.file)
+		if err != nil {
+			e.errorf("%v", err)
+			return nil, exitError
+		}
+		s.src, s.file = string(b), o.file
+	case len(o.args) == 1:
+		s.src = o.args[0]
+	case len(o.args) > 1:
+		e.errorf("expected one query argument, found %d (quote the query)", len(o.args))
+		return nil, exitUsage
+	default:
+		e.errorf("expected a query (or -f FILE)")
+		return nil, exitUsage
+	}
+	now := time.Now().UTC()
+	if o.asOf != "" {
+		t, err := time.Parse(time.RFC3339Nano, o.asOf)
+		if err != nil {
+			ticks, ok := types.ParseDateTime(o.asOf)
+			if !ok {
+				e.errorf("--as-of: expected a time such as 2024-01-02T03:04:05Z, found %q", o.asOf)
+				return nil, exitUsage
+			}
+			t = types.TimeFromTicks(ticks)
+		}
+		now = t.UTC()
+	}
+	reg := funcs.Default()
+	s.cat = schema.Default()
+	s.eng = &exec.Engine{Tables: map[string]*column.Table{}, Funcs: reg, Now: now}
+	if len(o.data) > 0 {
+		ds, rep, err := logs.Load(ctx, o.data, logs.Options{Catalog: s.cat})
+		if err != nil {
+			e.errorf("%v", err)
+			return nil, exitError
+		}
+		for _, name := range ds.Names() {
+			t, _ := ds.Table(name)
+			t.Name = name
+			s.eng.Tables[name] = t
+			cols := make([]schema.Column, len(t.Schema))
+			for i, f := range t.Schema {
+				cols[i] = schema.Column{Name: f.Name, Type: f.Type}
+			}
+			s.cat.Add(&schema.Table{Name: name, Columns: cols})
+		}
+		for _, r := range rep.Rejected {
+			fmt.Fprintf(e.stderr, "socfeed: warning: %s\n", r)
+		}
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(e.stderr, "socfeed: warning: %s\n", w)
+		}
+	}
+	script, perrs := syntax.Parse(s.src)
+	if len(perrs) > 0 {
+		for _, pe := range perrs {
+			s.report(e, pe.Pos, pe.Msg, "")
+		}
+		return nil, exitError
+	}
+	s.script = script
+	info, diags := check.Check(script, &check.Env{Catalog: s.cat, Funcs: reg})
+	nerr := 0
+	for _, d := range diags {
+		kind := ""
+		if d.Severity == check.Warning {
+			kind = "warning: "
+		} else {
+			nerr++
+		}
+		s.report(e, d.Pos, d.Msg, kind)
+	}
+	if nerr > 0 && !o.noCheck {
+		return nil, exitError
+	}
+	penv := s.eng.PlanEnv(func(name string) ([]column.Field, bool) {
+		t, ok := s.cat.Table(name)
+		if !ok {
+			return nil, false
+		}
+		fs := make([]column.Field, len(t.Columns))
+		for i, c := range t.Columns {
+			fs[i] = column.Field{Name: c.Name, Type: c.Type}
+		}
+		return fs, true
+	})
+	penv.Names = info.Names
+	penv.Tabular = map[syntax.Expr]bool{}
+	for x := range info.Tabular {
+		penv.Tabular[x] = true
+	}
+	q, err := plan.Build(script, penv)
+	if err != nil {
+		var pe *plan.Error
+		if errors.As(err, &pe) {
+			s.report(e, pe.Pos, pe.Msg, "")
+		} else {
+			e.errorf("%v", err)
+		}
+		return nil, exitError
+	}
+	plan.Optimize(q)
+	s.query = q
+	return s, exitOK
+}
+
+// report prints one message as `file:line:col: message` with the source line and a caret.
+func (s *session) report(e *env, pos syntax.Pos, msg, kind string) {
+	line, col := syntax.LineCol(s.src, pos)
+	prefix := ""
+	if s.file != "" {
+		prefix = s.file + ":"
+	}
+	fmt.Fprintf(e.stderr, "%s%d:%d: %s%s\n", prefix, line, col, kind, msg)
+	lines := strings.Split(s.src, "\n")
+	if line-1 < len(lines) {
+		text := strings.TrimRight(lines[line-1], "\r")
+		fmt.Fprintf(e.stderr, "    %s\n    %s^\n", text, strings.Repeat(" ", max(col-1, 0)))
+	}
+}
+
+func runQuery(ctx context.Context, e *env, args []string) int {
+	var o queryOptions
+	fs := o.flags("query", e, true)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	o.args = pos
+	switch o.format {
+	case "table", "json", "csv":
+	default:
+		e.errorf("--format: expected table, json or csv, found %q", o.format)
+		return exitUsage
+	}
+	s, code := prepare(ctx, e, &o, fs)
+	if s == nil {
+		return code
+	}
+	res, err := s.eng.Run(ctx, s.query)
+	if err != nil {
+		var ie *exec.InternalError
+		if errors.As(err, &ie) {
+			e.errorf("%v\n%s", err, ie.Stack)
+		} else {
+			e.errorf("%v", err)
+		}
+		return exitError
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stderr, "socfeed: warning: %s\n", w)
+	}
+	var werr error
+	switch o.format {
+	case "json":
+		werr = writeJSON(e.stdout, res)
+	case "csv":
+		werr = writeCSV(e.stdout, res)
+	default:
+		werr = writeTable(e.stdout, res)
+	}
+	if werr != nil {
+		e.errorf("%v", werr)
+		return exitError
+	}
+	return exitOK
+}
+
+func runExplain(ctx context.Context, e *env, args []string) int {
+	var o queryOptions
+	fs := o.flags("explain", e, false)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	o.args = pos
+	s, code := prepare(ctx, e, &o, fs)
+	if s == nil {
+		return code
+	}
+	io.WriteString(e.stdout, plan.Format(s.query))
+	return exitOK
+}
+
+// cellText prints a value as Kusto prints a cell.
+func cellText(v types.Value) string { return exec.FormatValue(v) }
+
+// writeTable prints each result table as an aligned grid.
+func writeTable(w io.Writer, res *exec.Result) error {
+	var b strings.Builder
+	for ti, t := range res.Tables {
+		if ti > 0 {
+			b.WriteByte('\n')
+		}
+		if t.Name != "" {
+			fmt.Fprintf(&b, "%s\n", t.Name)
+		}
+		widths := make([]int, len(t.Columns))
+		cells := make([][]string, len(t.Rows))
+		for j, c := range t.Columns {
+			widths[j] = utf8.RuneCountInString(c.Name)
+		}
+		for i, r := range t.Rows {
+			cells[i] = make([]string, len(r))
+			for j, v := range r {
+				s := strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(cellText(v))
+				cells[i][j] = s
+				widths[j] = max(widths[j], utf8.RuneCountInString(s))
+			}
+		}
+		line := func(vals []string) {
+			for j, s := range vals {
+				if j > 0 {
+					b.WriteString("  ")
+				}
+				b.WriteString(s)
+				if j < len(vals)-1 {
+					b.WriteString(strings.Repeat(" ", widths[j]-utf8.RuneCountInString(s)))
+				}
+			}
+			b.WriteByte('\n')
+		}
+		names := make([]string, len(t.Columns))
+		rules := make([]string, len(t.Columns))
+		for j, c := range t.Columns {
+			names[j] = c.Name
+			rules[j] = strings.Repeat("-", widths[j])
+		}
+		line(names)
+		line(rules)
+		for _, r := range cells {
+			line(r)
+		}
+		fmt.Fprintf(&b, "(%d rows)\n", len(t.Rows))
+		if t.Render != "" {
+			fmt.Fprintf(&b, "(render %s requested; socfeed does not draw charts)\n", t.Render)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// jsonValue gives a value's JSON form: numbers, bools, strings for datetimes, timespans,
+// guids and strings, the JSON value itself for dynamic, null for nulls.
+func jsonValue(v types.Value) any {
+	if v.IsNull() && v.Type != types.String {
+		return nil
+	}
+	switch v.Type {
+	case types.Bool:
+		return v.Bool()
+	case types.Int, types.Long:
+		return v.I
+	case types.Real:
+		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
+			return types.FormatReal(v.F)
+		}
+		return v.F
+	case types.Decimal:
+		return json.Number(v.S)
+	case types.Dynamic:
+		return json.RawMessage(v.S)
+	}
+	return cellText(v)
+}
+
+func writeJSON(w io.Writer, res *exec.Result) error {
+	type col struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	}
+	type table struct {
+		Name    string  `json:"name,omitempty"`
+		Columns []col   `json:"columns"`
+		Rows    [][]any `json:"rows"`
+		Render  string  `json:"render,omitempty"`
+	}
+	doc := struct {
+		Tables   []table  `json:"tables"`
+		Warnings []string `json:"warnings,omitempty"`
+	}{Warnings: res.Warnings}
+	for _, t := range res.Tables {
+		jt := table{Name: t.Name, Render: t.Render, Rows: [][]any{}}
+		for _, c := range t.Columns {
+			jt.Columns = append(jt.Columns, col{Name: c.Name, Type: c.Type.String()})
+		}
+		for _, r := range t.Rows {
+			row := make([]any, len(r))
+			for j, v := range r {
+				row[j] = jsonValue(v)
+			}
+			jt.Rows = append(jt.Rows, row)
+		}
+		doc.Tables = append(doc.Tables, jt)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeCSV(w io.Writer, res *exec.Result) error {
+	cw := csv.NewWriter(w)
+	for ti, t := range res.Tables {
+		if ti > 0 {
+			cw.Write(nil)
+		}
+		names := make([]string, len(t.Columns))
+		for j, c := range t.Columns {
+			names[j] = c.Name
+		}
+		if err := cw.Write(names); err != nil {
+			return err
+		}
+		for _, r := range t.Rows {
+			rec := make([]string, len(r))
+			for j, v := range r {
+				rec[j] = cellText(v)
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
+	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/schema"
+)
+
+// writeSignins writes a small SigninLogs JSON-lines export into a temporary folder.
+func writeSignins(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	rows := []string{
+		`{"TimeGenerated":"2024-01-01T10:00:00Z","UserPrincipalName":"alice@contoso.com","ResultType":"0","IPAddress":"10.0.0.1","AppDisplayName":"Azure Portal"}`,
+		`{"TimeGenerated":"2024-01-01T11:00:00Z","UserPrincipalName":"bob@contoso.com","ResultType":"50126","IPAddress":"10.0.0.2","AppDisplayName":"Azure Portal"}`,
+		`{"TimeGenerated":"2024-01-01T12:00:00Z","UserPrincipalName":"bob@contoso.com","ResultType":"50126","IPAddress":"10.0.0.2","AppDisplayName":"Microsoft Teams"}`,
+	}
+	if err := os.WriteFile(filepath.Join(dir, "SigninLogs.jsonl"), []byte(strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestQueryTable(t *testing.T) {
+	dir := writeSignins(t)
+	code, out, errs := runCmd(t, "query", "--data", dir, `SigninLogs | where ResultType != "0" | summarize n=count() by UserPrincipalName`)
+	if code != exitOK {
+		t.Fatalf("query exit %d, stderr:\n%s", code, errs)
+	}
+	want := "UserPrincipalName  n\n-----------------  -\nbob@contoso.com    2\n(1 rows)\n"
+	if out != want {
+		t.Errorf("query output:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestQueryFormats(t *testing.T) {
+	code, out, errs := runCmd(t, "query", "--format", "json", "--as-of", "2024-01-02T03:04:05Z",
+		`print t = now(), s = 1h, d = dynamic({"a":[1,2]}), n = long(null)`)
+	if code != exitOK {
+		t.Fatalf("query exit %d, stderr:\n%s", code, errs)
+	}
+	var doc struct {
+		Tables []struct {
+			Columns []struct{ Name, Type string }
+			Rows    [][]any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	row := doc.Tables[0].Rows[0]
+	if row[0] != "2024-01-02T03:04:05Z" || row[1] != "01:00:00" || row[3] != nil {
+		t.Errorf("json row = %v", row)
+	}
+	if m, ok := row[2].(map[string]any); !ok || len(m["a"].([]any)) != 2 {
+		t.Errorf("dynamic cell = %#v, want an object", row[2])
+	}
+
+	code, out, _ = runCmd(t, "query", "--format", "csv", `datatable(a:long, b:string)[1, "x,y"]`)
+	if code != exitOK || out != "a,b\n1,\"x,y\"\n" {
+		t.Errorf("csv output = %d %q", code, out)
+	}
+}
+
+func TestQueryFromFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "q.kql")
+	os.WriteFile(f, []byte("range x from 1 to 3 step 1\n| summarize s = sum(x)\n"), 0o644)
+	code, out, errs := runCmd(t, "query", "-f", f, "--format", "csv")
+	if code != exitOK || out != "s\n6\n" {
+		t.Errorf("query -f = %d %q %q", code, out, errs)
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"query"}, exitUsage, "expected a query"},
+		{[]string{"query", "--format", "xml", "print 1"}, exitUsage, "--format"},
+		{[]string{"query", "print x = "}, exitError, "1:"},
+		{[]string{"query", "--no-check", "print x = nosuchfn(1)"}, exitError, `unknown function "nosuchfn"`},
+	}
+	for _, tt := range tests {
+		code, _, errs := runCmd(t, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.msg) {
+			t.Errorf("run(%q) = %d, %q; want %d and %q", tt.args, code, errs, tt.code, tt.msg)
+		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	dir := writeSignins(t)
+	code, out, errs := runCmd(t, "explain", "--data", dir,
+		`SigninLogs | extend u = tolower(UserPrincipalName) | where ResultType == "0" | project u`)
+	if code != exitOK {
+		t.Fatalf("explain exit %d, stderr:\n%s", code, errs)
+	}
+	// The filter reads no computed column, so it is pushed below the extend, and the scan
+	// reads only the two columns the query needs.
+	for _, want := range []string{"extend [u=tolower(", "where (ResultType#", "scan SigninLogs columns=[ResultType, UserPrincipalName]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "extend") > strings.Index(out, "where") {
+		t.Errorf("where was not pushed below extend:\n%s", out)
+	}
+}
+
+// TestCorpusPlans plans and runs (over empty tables) every corpus query that Microsoft's
+// analyser accepts, and reports how many socfeed can run. It fails only below a floor.
+func TestCorpusPlans(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "corpus", "kql-queries.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("corpus not found (../shared/corpus): %v", err)
+	}
+	cat := schema.Default()
+	reg := funcs.Default()
+	eng := &exec.Engine{Funcs: reg, Tables: map[string]*column.Table{}}
+	env := eng.PlanEnv(func(name string) ([]column.Field, bool) {
+		tb, ok := cat.Table(name)
+		if !ok {
+			return nil, false
+		}
+		fs := make([]column.Field, len(tb.Columns))
+		for i, c := range tb.Columns {
+			fs[i] = column.Field{Name: c.Name, Type: c.Type}
+		}
+		return fs, true
+	})
+	total, ran := 0, 0
+	reasons := map[string]int{}
+	example := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec struct {
+			ID           string `json:"id"`
+			Query        string `json:"query"`
+			SemanticOK   bool   `json:"official_semantic_ok"`
+			DuplicateOf  any    `json:"duplicate_of"`
+			UnknownNames []any  `json:"official_unknown_names"`
+		}
+		if json.Unmarshal([]byte(line), &rec) != nil || !rec.SemanticOK || rec.DuplicateOf != nil {
+			continue
+		}
+		total++
+		q, err := exec.Compile(rec.Query, env)
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_, err = eng.Run(ctx, q)
+			cancel()
+		}
+		if err != nil {
+			msg := err.Error()
+			if i := strings.Index(msg, ": "); i > 0 && i < 12 {
+				msg = msg[i+2:]
+			}
+			msg = strings.SplitN(msg, "\n", 2)[0]
+			reasons[msg]++
+			example[msg] = rec.ID
+			continue
+		}
+		ran++
+	}
+	t.Logf("corpus: %d / %d analyser-clean queries plan and run over empty tables", ran, total)
+	type kv struct {
+		k string
+		n int
+	}
+	var top []kv
+	for k, n := range reasons {
+		top = append(top, kv{k, n})
+	}
+	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || top[i].n == top[j].n && top[i].k < top[j].k })
+	for _, r := range top[:min(len(top), 25)] {
+		t.Logf("  %4d  %s  (e.g. %s)", r.n, r.k, example[r.k])
+	}
+	if ran < corpusFloor {
+		t.Errorf("corpus: %d queries run, below the floor of %d", ran, corpusFloor)
+	}
+}
+
+// corpusFloor is a little below the achieved figure, so regressions fail.
+const corpusFloor = 2750

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"regexp"
+
+	"github.com/socfeed/socfeed/rules"
+	"github.com/socfeed/socfeed/rules/hunt"
+)
+
+const testUsage = `usage: socfeed test [--run REGEXP] PATH...
+
+Runs rule unit tests: each Name.test.yaml beside a rule Name.yaml gives the rule input
+tables and what it must find (see package rules/hunt for the format). PATH may be a test
+file, a rule file (its test file is run) or a folder (searched recursively). Prints a
+PASS or FAIL line per test case, with the differences under each failure, and a summary.
+
+Exit status: 0 when every test passes; 1 when one fails or no test is found; 2 for a bad
+command line.
+
+flags:
+`
+
+func runRuleTests(ctx context.Context, e *env, args []string) int {
+	fset := flag.NewFlagSet("test", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	run := fset.String("run", "", "run only the test cases whose name matches this regular expression")
+	fset.Usage = func() {
+		io.WriteString(e.stderr, testUsage)
+		fset.PrintDefaults()
+	}
+	var paths []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fset.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fset.Arg(0))
+		args = fset.Args()[1:]
+	}
+	if len(paths) == 0 {
+		fset.Usage()
+		return exitUsage
+	}
+	var match *regexp.Regexp
+	if *run != "" {
+		var err error
+		if match, err = regexp.Compile(*run); err != nil {
+			e.errorf("test: in --run: %v", err)
+			return exitUsage
+		}
+	}
+	files, err := hunt.FindTests(paths)
+	if err != nil {
+		e.errorf("test: %v", err)
+		return exitError
+	}
+	if len(files) == 0 {
+		e.errorf("test: no rule test files (*.test.yaml) found")
+		return exitError
+	}
+	results := hunt.RunTests(ctx, files, hunt.LocalOpener(nil), rules.Loader{})
+	if match != nil {
+		kept := results[:0]
+		for _, r := range results {
+			if r.Case == "" || match.MatchString(r.Case) {
+				kept = append(kept, r)
+			}
+		}
+		results = kept
+	}
+	failed := hunt.WriteTestReport(e.stdout, results)
+	if ctx.Err() != nil {
+		e.errorf("test: %v", ctx.Err())
+		return exitError
+	}
+	if failed > 0 || len(results) == 0 {
+		return exitError
+	}
+	return exitOK
+}

@@ -1,0 +1,225 @@
+package kusto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/socfeed/socfeed/kql/check"
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
+	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/plan"
+	"github.com/socfeed/socfeed/kql/syntax"
+	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/logs"
+	"github.com/socfeed/socfeed/schema"
+)
+
+// Database is one database a [Handler] serves: tables of data (as package logs loads
+// them) and the catalog of table schemas. Tables of the catalog without data can be
+// queried and scan as empty, as they do in `socfeed hunt`, so a query runs the same here
+// and locally.
+//
+// A Database is read-only once the handler has served a request from it; queries run
+// concurrently.
+type Database struct {
+	// Tables holds the data, by table name.
+	Tables map[string]*column.Table
+	// Catalog gives the schemas of tables without data; nil means [schema.Default]. The
+	// loaded tables are added to a copy.
+	Catalog *schema.Catalog
+	// Funcs is the function registry; nil means [funcs.Default].
+	Funcs *funcs.Registry
+	// Workers and MemoryLimit are passed to the executor (0 means its defaults).
+	Workers     int
+	MemoryLimit int64
+
+	once    sync.Once
+	catalog *schema.Catalog // Catalog (or the default) plus the loaded tables
+	funcs   *funcs.Registry
+}
+
+// LoadDatabase reads log files and folders with [logs.Load] into a Database. The report
+// lists the rows that could not be read.
+func LoadDatabase(ctx context.Context, paths []string, opts logs.Options) (*Database, *logs.Report, error) {
+	ds, rep, err := logs.Load(ctx, paths, opts)
+	if err != nil {
+		return nil, rep, err
+	}
+	return &Database{Tables: ds.Tables, Catalog: opts.Catalog}, rep, nil
+}
+
+func (d *Database) init() {
+	d.once.Do(func() {
+		d.funcs = d.Funcs
+		if d.funcs == nil {
+			d.funcs = funcs.Default()
+		}
+		// Build a private catalog: the caller's may be shared.
+		base := d.Catalog
+		if base == nil {
+			base = schema.Default()
+		}
+		c := schema.NewCatalog()
+		for _, n := range base.Names() {
+			t, _ := base.Table(n)
+			c.Add(&schema.Table{Name: t.Name, Columns: t.Columns})
+		}
+		for name, t := range d.Tables {
+			st := &schema.Table{Name: name}
+			for _, f := range t.Schema {
+				st.Columns = append(st.Columns, schema.Column{Name: f.Name, Type: f.Type})
+			}
+			c.Add(st)
+		}
+		d.catalog = c
+	})
+}
+
+// tableNames returns the names of the tables with data, sorted.
+func (d *Database) tableNames() []string {
+	names := make([]string, 0, len(d.Tables))
+	for n := range d.Tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// extraSchema gives the planner the schemas of catalog tables without data.
+func (d *Database) extraSchema(name string) ([]column.Field, bool) {
+	st, ok := d.catalog.Table(name)
+	if !ok {
+		return nil, false
+	}
+	fs := make([]column.Field, len(st.Columns))
+	for i, c := range st.Columns {
+		fs[i] = column.Field{Name: c.Name, Type: c.Type}
+	}
+	return fs, true
+}
+
+// engine returns an executor over tables with now() fixed at now.
+func (d *Database) engine(tables map[string]*column.Table, now time.Time) *exec.Engine {
+	return &exec.Engine{Tables: tables, Funcs: d.funcs, Now: now, Workers: d.Workers, MemoryLimit: d.MemoryLimit}
+}
+
+// scope is a datetime scope (query_datetimescope_column, _from, _to): a query sees only the
+// rows of tables that have the datetime column Column whose value lies in [From, To]; a
+// zero bound is open. Tables without the column are seen whole.
+type scope struct {
+	Column   string
+	From, To time.Time
+}
+
+// view returns the tables limited to the scope.
+func (d *Database) view(s scope) map[string]*column.Table {
+	if s.Column == "" || s.From.IsZero() && s.To.IsZero() {
+		return d.Tables
+	}
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !s.From.IsZero() {
+		lo = types.TicksFromTime(s.From)
+	}
+	if !s.To.IsZero() {
+		hi = types.TicksFromTime(s.To)
+	}
+	out := make(map[string]*column.Table, len(d.Tables))
+	for name, t := range d.Tables {
+		ci := t.Index(s.Column)
+		if ci < 0 || t.Schema[ci].Type != types.DateTime {
+			out[name] = t
+			continue
+		}
+		v := &column.Table{Name: t.Name, Schema: t.Schema}
+		for _, b := range t.Batches {
+			col := b.Cols[ci]
+			var idx []int32
+			for i := 0; i < b.Len; i++ {
+				if col.IsNull(i) {
+					continue
+				}
+				if x := col.Value(i).I; x >= lo && x <= hi {
+					idx = append(idx, int32(i))
+				}
+			}
+			switch {
+			case len(idx) == b.Len:
+				v.Batches = append(v.Batches, b)
+			case len(idx) > 0:
+				v.Batches = append(v.Batches, b.Gather(idx))
+			}
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// compile parses, checks and plans src the way rules/hunt's local engine does: the
+// checker's names and table marks guide the planner, and when planning fails the checker's
+// errors, which are the better ones, are reported.
+func (d *Database) compile(src string) (q *plan.Query, err error) {
+	d.init()
+	defer func() {
+		// The parser, checker and planner must not panic on user input; if one does, the
+		// query fails with an internal error rather than the server.
+		if r := recover(); r != nil {
+			buf := make([]byte, 16<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			q, err = nil, &exec.InternalError{Msg: fmt.Sprint(r), Stack: string(buf)}
+		}
+	}()
+	script, perrs := syntax.Parse(src)
+	if len(perrs) > 0 {
+		qe := &QueryError{Syntax: true, Pos: perrs[0].Pos, Msg: perrs[0].Msg}
+		for _, e := range perrs[1:] {
+			qe.More = append(qe.More, &QueryError{Syntax: true, Pos: e.Pos, Msg: e.Msg})
+		}
+		return nil, qe
+	}
+	info, diags := check.Check(script, &check.Env{Catalog: d.catalog, Funcs: d.funcs})
+	var checkErrs []*QueryError
+	for _, dg := range diags {
+		if dg.Severity == check.Error {
+			checkErrs = append(checkErrs, &QueryError{Pos: dg.Pos, Msg: dg.Msg})
+		}
+	}
+	env := d.engine(d.Tables, time.Time{}).PlanEnv(d.extraSchema)
+	if len(checkErrs) == 0 {
+		env.Names = info.Names
+		env.Tabular = map[syntax.Expr]bool{}
+		for x := range info.Tabular {
+			env.Tabular[x] = true
+		}
+	}
+	q, err = plan.Build(script, env)
+	if err != nil {
+		if len(checkErrs) > 0 {
+			qe := checkErrs[0]
+			qe.More = checkErrs[1:]
+			return nil, qe
+		}
+		var pe *plan.Error
+		if errors.As(err, &pe) {
+			return nil, &QueryError{Pos: pe.Pos, Msg: pe.Msg}
+		}
+		return nil, err
+	}
+	plan.Optimize(q)
+	return q, nil
+}
+
+// run compiles and runs src with now() fixed at now over the rows in scope.
+func (d *Database) run(ctx context.Context, src string, now time.Time, s scope) (*exec.Result, error) {
+	q, err := d.compile(src)
+	if err != nil {
+		return nil, err
+	}
+	return d.engine(d.view(s), now).Run(ctx, q)
+}
