@@ -144,3 +144,24 @@ func TestBackendQueryErrors(t *testing.T) {
 		t.Errorf("unknown database: err = %v", err)
 	}
 }
+
+// TestBackendDataSpan checks the hunt runner's as-of default (the latest TimeGenerated)
+// comes out the same through the backend, which answers it with a query.
+func TestBackendDataSpan(t *testing.T) {
+	db := testDatabase(t)
+	srv := testServer(t, Options{Databases: map[string]*Database{"SecurityLogs": db}})
+	be, err := NewBackend(srv.URL+"/SecurityLogs", BackendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Close()
+	ctx := context.Background()
+	lf, ll, lok, lerr := hunt.DataSpan(ctx, hunt.NewLocal(db.Tables, nil, nil))
+	bf, bl, bok, berr := hunt.DataSpan(ctx, be)
+	if lerr != nil || berr != nil || !lok || !bok || !lf.Equal(bf) || !ll.Equal(bl) {
+		t.Errorf("DataSpan: local %v %v %v %v, backend %v %v %v %v", lf, ll, lok, lerr, bf, bl, bok, berr)
+	}
+	if want := time.Date(2024, 3, 3, 23, 59, 59, 0, time.UTC); !bl.Equal(want) {
+		t.Errorf("backend span ends %v, want %v", bl, want)
+	}
+}

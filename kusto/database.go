@@ -55,6 +55,12 @@ func LoadDatabase(ctx context.Context, paths []string, opts logs.Options) (*Data
 	return &Database{Tables: ds.Tables, Catalog: opts.Catalog}, rep, nil
 }
 
+// EngineDatabase returns a Database over an engine's tables, function registry and
+// limits. The engine's Now is not used: each request fixes now() itself.
+func EngineDatabase(e *exec.Engine, cat *schema.Catalog) *Database {
+	return &Database{Tables: e.Tables, Catalog: cat, Funcs: e.Funcs, Workers: e.Workers, MemoryLimit: e.MemoryLimit}
+}
+
 func (d *Database) init() {
 	d.once.Do(func() {
 		d.funcs = d.Funcs

@@ -221,14 +221,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	dbName, db, err := h.resolveDB(req.DB)
 	if isCommand {
-		if err != nil {
-			var de *dbError
-			if !isDBError(err, &de) {
-				writeError(w, rc, classify(err, csl, dbName))
-				return
-			}
-			// Commands that do not need a database (.show version) run anyway.
-		}
+		// Commands that need no database (.show version, .show databases) run even when
+		// the request names none or an unknown one; the others report it.
 		t, err := h.command(csl, dbName)
 		if err != nil {
 			writeError(w, rc, classify(err, csl, dbName))
@@ -241,8 +235,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, rc, classify(err, csl, dbName))
 		return
 	}
-	if len(props.parameters) > 0 {
-		writeError(w, rc, classify(badRequest("query parameters are not supported; put the values in the query text"), csl, dbName))
+	if csl, err = bindParameters(csl, props.parameters); err != nil {
+		writeError(w, rc, classify(err, req.CSL, dbName))
 		return
 	}
 	timeout := h.opts.DefaultTimeout
@@ -280,14 +274,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeV1(bw, all, true, rc)
 		}
 	})
-}
-
-func isDBError(err error, de **dbError) bool {
-	d, ok := err.(*dbError)
-	if ok {
-		*de = d
-	}
-	return ok
 }
 
 // writeOK writes a 200 response whose body fill writes.

@@ -3,6 +3,8 @@ package kusto
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,5 +97,54 @@ func TestJSClient(t *testing.T) {
 	}
 	if r := got.Results[4]; r.Error != "" || len(r.Rows) != 2 || r.Rows[1][0] != 20.0 {
 		t.Errorf("range: %+v", r)
+	}
+}
+
+// TestJSClientToken runs the Node client over TLS with a bearer token, trusting the test
+// server's certificate through NODE_EXTRA_CA_CERTS.
+func TestJSClientToken(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed; run scripts/install-js-client.sh")
+	}
+	if _, err := os.Stat(filepath.Join("testclient-js", "node_modules", "azure-kusto-data")); err != nil {
+		t.Skip("testclient-js/node_modules is missing; run scripts/install-js-client.sh")
+	}
+	srv := httptest.NewTLSServer(NewHandler(Options{Databases: map[string]*Database{"SecurityLogs": testDatabase(t)}, Token: "s3cret"}))
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(token string) (rows [][]any, errText string, status int) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, "query.mjs", "SigninLogs | count")
+		cmd.Dir = "testclient-js"
+		cmd.Env = append(os.Environ(), "KUSTO_URL="+srv.URL, "KUSTO_DB=SecurityLogs", "KUSTO_TOKEN="+token, "NODE_EXTRA_CA_CERTS="+ca)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("node query.mjs: %v\n%s", err, stderr.String())
+		}
+		var got struct {
+			Results []struct {
+				Rows   [][]any
+				Error  string
+				Status int
+			}
+		}
+		if err := json.Unmarshal(out, &got); err != nil || len(got.Results) != 1 {
+			t.Fatalf("node output %s: %v", out, err)
+		}
+		r := got.Results[0]
+		return r.Rows, r.Error, r.Status
+	}
+	if rows, e, _ := run("s3cret"); e != "" || len(rows) != 1 || rows[0][0] != 4.0 {
+		t.Errorf("with the token: rows %v, error %q", rows, e)
+	}
+	if _, e, status := run("wrong"); status != 401 || !strings.Contains(e, "not valid") {
+		t.Errorf("with a wrong token: status %d, error %q; want 401", status, e)
 	}
 }

@@ -59,6 +59,9 @@ func (h *Handler) command(csl, db string) (table, error) {
 		return true
 	}
 	database := func(name string) (*Database, error) {
+		if name == "" {
+			return nil, badRequest("the request names no database (db) and there is no default database")
+		}
 		d, ok := h.opts.Databases[name]
 		if !ok {
 			return nil, &dbError{name: name}

@@ -166,7 +166,7 @@ func TestRequestErrors(t *testing.T) {
 		{"/v2/rest/query", `{"db":"SecurityLogs","csl":"  "}`, 400, "General_BadRequest", "no query text"},
 		{"/v2/rest/query", `{"db":"SecurityLogs","csl":"print 1","properties":{"Options":{"query_now":"soon"}}}`, 400, "General_BadRequest", "query_now"},
 		{"/v2/rest/query", `{"db":"Nope","csl":"print 1"}`, 400, "BadRequest_EntityNotFound", "'Nope'"},
-		{"/v2/rest/query", `{"db":"SecurityLogs","csl":"declare query_parameters(x:long); print x","properties":{"Parameters":{"x":"1"}}}`, 400, "General_BadRequest", "parameters"},
+		{"/v2/rest/query", `{"db":"SecurityLogs","csl":"declare query_parameters(x:long); print x","properties":{"Parameters":{"x":"1; SigninLogs"}}}`, 400, "General_BadRequest", "not a literal"},
 		{"/v1/rest/mgmt", `{"db":"SecurityLogs","csl":".show table Nope"}`, 400, "General_BadRequest", "'Nope': table not found"},
 		{"/v3/rest/query", `{}`, 404, "General_NotFound", "/v2/rest/query"},
 	}
@@ -248,5 +248,22 @@ func TestConcurrentQueries(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+func TestCommandsWithoutDatabase(t *testing.T) {
+	db := testDatabase(t)
+	srv := testServer(t, Options{Databases: map[string]*Database{"A": db, "B": db}})
+	code, body := post(t, srv.URL, "/v1/rest/mgmt", `{"csl":".show databases"}`, nil)
+	if code != 200 || !strings.Contains(string(body), `"Rows":[["A",`) || !strings.Contains(string(body), `["B",`) {
+		t.Errorf(".show databases without db: %d %s", code, body)
+	}
+	code, body = post(t, srv.URL, "/v1/rest/mgmt", `{"csl":".show tables"}`, nil)
+	if code != 400 || !strings.Contains(string(body), "names no database") {
+		t.Errorf(".show tables without db: %d %s", code, body)
+	}
+	code, body = post(t, srv.URL, "/v2/rest/query", `{"db":"b","csl":"SigninLogs | count"}`, nil)
+	if code != 200 || !strings.Contains(string(body), `"Rows":[[4]]`) {
+		t.Errorf("database names match case-insensitively: %d %.300s", code, body)
 	}
 }

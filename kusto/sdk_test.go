@@ -331,3 +331,20 @@ func TestSDKToken(t *testing.T) {
 		t.Errorf("tokenless handler, request without a loopback address: status %d, want 401", rec.Code)
 	}
 }
+
+func TestSDKQueryParameters(t *testing.T) {
+	srv := testServer(t, Options{})
+	c := sdkClient(t, srv.URL)
+	params := kql.NewParameters().AddString("user", `alice@contoso.com`).AddDateTime("since", time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)).
+		AddLong("limit", 10).AddDynamic("apps", []string{"Azure Portal"})
+	tb := sdkQuery(t, c, "SecurityLogs", `SigninLogs | where UserPrincipalName == user and TimeGenerated >= since and AppDisplayName in (apps) | take limit | project IPAddress`,
+		azkustodata.QueryParameters(params))
+	var got []string
+	for _, r := range tb.Rows() {
+		s, _ := r.StringByName("IPAddress")
+		got = append(got, s)
+	}
+	if diff := cmp.Diff([]string{"198.51.100.7"}, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}

@@ -190,7 +190,12 @@ func columnValues(dst []parquet.Value, v column.Vector, t types.Type, col int) [
 // columns to read, in order, with their types. Columns the file lacks read as nulls; a
 // column stored with another type is converted value by value. Row groups are read on
 // up to workers goroutines.
-func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, workers int) (*column.Table, error) {
+func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, workers int) (tab *column.Table, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			tab, err = nil, fmt.Errorf("%s: damaged file: %v", path, e)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -247,10 +252,16 @@ func readTableParquet(ctx context.Context, path, name string, fields []column.Fi
 	return t, nil
 }
 
-// readRowGroup reads one row group (one batch) of a store file.
-func readRowGroup(rg parquet.RowGroup, path string, fields []column.Field, leaf []int, stored map[string]types.Type) (*column.Batch, error) {
+// readRowGroup reads one row group (one batch) of a store file. The Parquet library
+// panics on some damaged files; that becomes an error.
+func readRowGroup(rg parquet.RowGroup, path string, fields []column.Field, leaf []int, stored map[string]types.Type) (b *column.Batch, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			b, err = nil, fmt.Errorf("%s: damaged file: %v", path, e)
+		}
+	}()
 	n := int(rg.NumRows())
-	b := &column.Batch{Schema: fields, Len: n, Cols: make([]column.Vector, len(fields))}
+	b = &column.Batch{Schema: fields, Len: n, Cols: make([]column.Vector, len(fields))}
 	chunks := rg.ColumnChunks()
 	for i, fd := range fields {
 		st, ok := stored[fd.Name]

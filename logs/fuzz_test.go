@@ -59,3 +59,34 @@ func FuzzRead(f *testing.F) {
 		readAll(t, data, "SigninLogs", cat)
 	})
 }
+
+func FuzzReadParquet(f *testing.F) {
+	dir := f.TempDir()
+	type nested struct {
+		A string  `parquet:"a"`
+		B []int64 `parquet:"b,list"`
+	}
+	type row struct {
+		TimeGenerated int64   `parquet:"TimeGenerated,timestamp(millisecond)"`
+		Name          string  `parquet:"Name,dict"`
+		N             *nested `parquet:"N,optional"`
+	}
+	t := &testing.T{}
+	path := filepath.Join(dir, "seed.parquet")
+	writeParquet(t, path, []row{{1, "x", &nested{"y", []int64{1, 2}}}, {2, "z", nil}})
+	if data, err := os.ReadFile(path); err == nil {
+		f.Add(data)
+	}
+	cat := schema.Default()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "Fuzz.parquet")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := &part{file: path, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
+		r := &reader{ctx: context.Background(), cat: cat, batchSize: 3, p: p, stem: "Fuzz", lineBase: 1}
+		if err := r.readParquet(path); err != nil {
+			t.Fatalf("read error: %v", err)
+		}
+	})
+}

@@ -1,21 +1,31 @@
 // Package logs reads exported logs into typed in-memory tables ([column.Table]) for the
-// KQL engine.
+// KQL engine, and keeps them in a table store so that later queries do not parse again.
 //
-// [Load] takes files and folders. A file's table comes from --table overrides, else from
-// its name (SigninLogs.jsonl, AuditLogs_2024-01.json.gz, SigninLogs_Hunting.csv), else from
-// its content (the diagnostic-settings category, a CSV Type column). Formats:
+// [Load] takes files, folders and stores. A file's table comes from --table overrides,
+// else from its name (SigninLogs.jsonl, AuditLogs_2024-01.json.gz, SigninLogs_Hunting.csv),
+// else from its content (the diagnostic-settings category, a Type column per row).
+// Formats:
 //   - JSON lines or JSON arrays of Log Analytics rows (keys are column names);
 //   - the Azure Monitor diagnostic-settings envelope ({"time", "category",
 //     "properties": {...}} per line) and Event Hub captures ({"records": [...]}), mapped
 //     to the Log Analytics columns of the category's table;
 //   - Microsoft Graph pages ({"value": [...]}) and Graph objects per line;
 //   - CSV with a header row, as the Log Analytics portal exports;
-//   - any of these gzip-compressed (.gz).
+//   - Parquet, as Log Analytics data export and data-lake exports write it;
+//   - any of the text formats gzip-compressed (.gz).
 //
 // Column types follow the table's schema in the catalog; columns the schema does not know,
 // and tables it does not know, get inferred types. JSON is parsed straight into column
-// builders by a streaming tokenizer, without a tree per row. Rows that cannot be read are
-// kept aside in the [Report] with file, line and reason; nothing is dropped silently.
+// builders by a streaming tokenizer, without a tree per row; JSON-lines files stream
+// through a bounded buffer in chunks that the workers parse in parallel. Rows that cannot
+// be read are kept aside in the [Report] with file, line and reason; nothing is dropped
+// silently. With [Options.Dedup], rows repeated by export retries are dropped by their
+// record id ([RecordIDColumn]) and counted.
+//
+// [WriteStore] writes a [Dataset] into a table store: a folder with one Parquet file per
+// table and ingest, and a [Manifest] ([ManifestFile]) with the schemas, row counts, time
+// ranges, sources and load reports. Load reads a store's typed columns back exactly,
+// dictionary-encoded strings included.
 package logs
 
 import (
@@ -125,7 +135,8 @@ type Report struct {
 // plus the built columns, however large the file.
 func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report, error) {
 	cat := opts.Catalog
-	if cat == nil {
+	if cat == nil && !allStores(paths) {
+		// Stores carry their schemas; the catalog is decoded only for raw files.
 		cat = schema.Default()
 	}
 	workers := opts.Workers
@@ -235,12 +246,13 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			reuse := map[string][]column.Builder{}
 			for u := range units {
 				if skip(u.order) {
 					continue
 				}
 				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
-				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress}
+				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress, reuse: reuse}
 				var err error
 				switch {
 				case u.f.parquet:
@@ -253,8 +265,11 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 				if err != nil {
 					fail(err)
 				}
-				for _, t := range p.tables {
+				for name, t := range p.tables {
 					t.flush()
+					if b := t.builders(); b != nil {
+						reuse[name] = b
+					}
 					if opts.Progress != nil {
 						opts.Progress.Rows.Add(int64(t.total))
 					}
@@ -351,6 +366,16 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		rep.Rows[name] = t.Rows()
 	}
 	return ds, rep, nil
+}
+
+// allStores reports whether every path is a table store.
+func allStores(paths []string) bool {
+	for _, p := range paths {
+		if !IsStore(p) {
+			return false
+		}
+	}
+	return true
 }
 
 func orderLess(a, b [2]int) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }

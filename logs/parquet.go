@@ -36,8 +36,20 @@ type pqField struct {
 }
 
 // readParquet reads the Parquet file at path into tables named by the reader's hint, a
-// Type column, or the file's stem.
-func (r *reader) readParquet(path string) error {
+// Type column, or the file's stem. A damaged file is rejected where the damage shows:
+// the Parquet library panics on some malformed files, and that is recovered here.
+func (r *reader) readParquet(path string) (err error) {
+	line := 0
+	defer func() {
+		if e := recover(); e != nil {
+			r.reject(r.hint, line+1, fmt.Sprintf("parquet: damaged file: %v", e))
+			err = nil
+		}
+	}()
+	return r.readParquetRows(path, &line)
+}
+
+func (r *reader) readParquetRows(path string, linep *int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -89,7 +101,6 @@ func (r *reader) readParquet(path string) error {
 		}
 		fields = append(fields, fd)
 	}
-	line := 0
 	rows := make([]parquet.Row, 256)
 	var (
 		cols [][]parquet.Value
@@ -105,7 +116,8 @@ func (r *reader) readParquet(path string) error {
 			}
 			n, err := rr.ReadRows(rows)
 			for _, row := range rows[:n] {
-				line++
+				*linep++
+				line := *linep
 				cols = cols[:0]
 				row.Range(func(_ int, vs []parquet.Value) bool {
 					cols = append(cols, vs)
@@ -175,7 +187,7 @@ func (r *reader) readParquet(path string) error {
 			}
 			if err != nil {
 				rr.Close()
-				r.reject(r.hint, line+1, fmt.Sprintf("parquet: %v", err))
+				r.reject(r.hint, *linep+1, fmt.Sprintf("parquet: %v", err))
 				return nil
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -51,7 +52,8 @@ type reader struct {
 	mode     int
 	progress *Progress
 	lastType string // the last Type that named a known table
-	inArray  bool   // recovering from a syntax error inside a top-level array
+	reuse    map[string][]column.Builder
+	inArray  bool // recovering from a syntax error inside a top-level array
 	members  []member
 	scratch  []byte
 }
@@ -87,7 +89,7 @@ func (r *reader) table(name string) *tableBuilder {
 	if r.cat != nil {
 		sch, _ = r.cat.Table(name)
 	}
-	t := newTableBuilder(name, r.p.file, sch, r.batchSize)
+	t := newTableBuilder(name, r.p.file, sch, r.batchSize, r.reuse[name])
 	r.p.tables[name] = t
 	r.p.names = append(r.p.names, name)
 	return t
@@ -473,17 +475,80 @@ func (r *reader) readCSV() error {
 	if r.cat != nil {
 		sch, _ = r.cat.Table(name)
 	}
-	cols, pairs := csvColumns(names, sch)
-	t := r.table(name)
+	// A union export holds rows of several tables, each with its Type: such a row goes
+	// to its own table when most of its values are columns of that table.
+	typeIdx := -1
+	if r.hint == "" && r.cat != nil {
+		for i, n := range names {
+			if n == "Type" {
+				typeIdx = i
+			}
+		}
+	}
+	type target struct {
+		t      *tableBuilder
+		sch    *schema.Table
+		cols   []string
+		pairs  map[int]int
+		routed bool
+	}
+	targets := map[string]*target{}
+	targetOf := func(table string, sch *schema.Table) *target {
+		tg := targets[table]
+		if tg == nil {
+			tg = &target{t: r.table(table), sch: sch, routed: sch != nil && typeIdx >= 0}
+			tg.cols, tg.pairs = csvColumns(names, sch)
+			targets[table] = tg
+		}
+		return tg
+	}
+	fileTarget := func() *target { return targetOf(name, sch) }
+	route := func(rec []string) *target {
+		if typeIdx < 0 || rec[typeIdx] == name || rec[typeIdx] == "" {
+			return fileTarget()
+		}
+		if tg, ok := targets[rec[typeIdx]]; ok {
+			return tg
+		}
+		other, ok := r.cat.Table(rec[typeIdx])
+		if !ok {
+			return fileTarget()
+		}
+		known, set := 0, 0
+		for i, f := range rec {
+			if f == "" {
+				continue
+			}
+			set++
+			n := strings.TrimSuffix(strings.TrimSuffix(names[i], "_dynamic"), "_string")
+			if _, ok := other.Column(n); ok {
+				known++
+			}
+		}
+		if 2*known < set {
+			return fileTarget()
+		}
+		return targetOf(other.Name, other)
+	}
 	row := func(rec []string, line int) {
 		if len(rec) != len(names) {
 			r.reject(name, line, fmt.Sprintf("expected %d fields, found %d", len(names), len(rec)))
 			return
 		}
+		tg := route(rec)
+		t, cols, pairs := tg.t, tg.cols, tg.pairs
 		t.beginRow()
 		for i, f := range rec {
 			if cols[i] == "" {
 				continue
+			}
+			if tg.routed && f == "" {
+				// An empty field of a column the schema lacks is another table's
+				// column in a union export: leave it out rather than add a column
+				// (an empty field and an absent one read the same).
+				if _, ok := tg.sch.Column(cols[i]); !ok {
+					continue
+				}
 			}
 			if p, ok := pairs[i]; ok {
 				if f == "" {
@@ -496,7 +561,7 @@ func (r *reader) readCSV() error {
 			t.set([]byte(cols[i]), kText, unsafe.Slice(unsafe.StringData(f), len(f)), false)
 		}
 		if err := t.commitRow(); err != nil {
-			r.reject(name, line, err.Error())
+			r.reject(t.name, line, err.Error())
 		}
 	}
 	rec, err := first, firstErr

@@ -238,3 +238,33 @@ func BenchmarkStoreRead(b *testing.B) {
 		})
 	}
 }
+
+func TestStoreDamaged(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "SigninLogs.jsonl")
+	os.WriteFile(src, synthSignins(100, 0), 0o644)
+	ctx := context.Background()
+	ds, rep, err := Load(ctx, []string{src}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(dir, "store")
+	if _, err := WriteStore(ctx, store, ds, rep, StoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(store, "SigninLogs", "part-0000.parquet")
+	data, err := os.ReadFile(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range []int{len(data) / 2, len(data) - 10} {
+		os.WriteFile(part, data[:cut], 0o644)
+		if _, _, err := Load(ctx, []string{store}, Options{}); err == nil || !strings.Contains(err.Error(), "part-0000.parquet") {
+			t.Errorf("truncated to %d bytes: error %v, want one naming the file", cut, err)
+		}
+	}
+	os.WriteFile(filepath.Join(store, ManifestFile), []byte(`{"format":"other/9"}`), 0o644)
+	if _, _, err := Load(ctx, []string{store}, Options{}); err == nil || !strings.Contains(err.Error(), `expected format "socfeed-store/1"`) {
+		t.Errorf("unknown store format: error %v", err)
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 func TestLoadStreamingChunks(t *testing.T) {
 	dir := t.TempDir()
-	data := synthSignins(3000, 97)
+	data := synthSignins(1200, 97)
 	// A record longer than the smallest chunk size.
 	long := `{"TimeGenerated":"2024-01-05T10:00:00Z","UserPrincipalName":"` + strings.Repeat("x", 10000) + `"}` + "\n"
 	data = append(data, long...)
@@ -29,11 +29,11 @@ func TestLoadStreamingChunks(t *testing.T) {
 	os.WriteFile(packed, gz.Bytes(), 0o644)
 	for _, path := range []string{plain, packed} {
 		ds0, rep0 := load(t, Options{Workers: 1, ChunkSize: 1 << 30}, path)
-		if n := rep0.Rows["SigninLogs"]; n != 3001-30 {
-			t.Fatalf("%s: rows %d, want %d", path, n, 3001-30)
+		if n := rep0.Rows["SigninLogs"]; n != 1201-12 {
+			t.Fatalf("%s: rows %d, want %d", path, n, 1201-12)
 		}
 		want := rowsOf(ds0.Tables["SigninLogs"])
-		for _, o := range []Options{{Workers: 1, ChunkSize: 4096}, {Workers: 2, ChunkSize: 4096}, {Workers: 2, ChunkSize: 100 << 10}} {
+		for _, o := range []Options{{Workers: 1, ChunkSize: 4096}, {Workers: 2, ChunkSize: 4096}, {Workers: 2, ChunkSize: 64 << 10}} {
 			ds, rep := load(t, o, path)
 			if diff := cmp.Diff(rep0.Rejected, rep.Rejected); diff != "" {
 				t.Errorf("%s, %d workers, %d-byte chunks: rejections (-one piece +chunked):\n%s", path, o.Workers, o.ChunkSize, diff)
@@ -95,5 +95,27 @@ func TestProgressCounts(t *testing.T) {
 	_, rep := load(t, Options{Progress: &p, ChunkSize: 16 << 10}, path)
 	if p.Bytes.Load() != int64(len(data)) || p.Rows.Load() != int64(rep.Rows["SigninLogs"]) || p.Rejected.Load() != int64(len(rep.Rejected)) {
 		t.Errorf("progress = %d bytes, %d rows, %d rejected; want %d, %d, %d", p.Bytes.Load(), p.Rows.Load(), p.Rejected.Load(), len(data), rep.Rows["SigninLogs"], len(rep.Rejected))
+	}
+}
+
+func TestLoadRoutesCSVRowsByType(t *testing.T) {
+	// A portal export of "union SigninLogs, AuditLogs": one header, each row its table's.
+	path := filepath.Join(t.TempDir(), "query_data.csv")
+	os.WriteFile(path, []byte("TimeGenerated [UTC],Type,UserPrincipalName,ResultType,OperationName,Result,AADOperationType\n"+
+		"\"1/5/2024, 10:00:00.000 AM\",SigninLogs,alice@contoso.com,0,,,\n"+
+		"\"1/5/2024, 10:01:00.000 AM\",AuditLogs,,,Add member to role,success,Assign\n"+
+		"\"1/5/2024, 10:02:00.000 AM\",SigninLogs,bob@contoso.com,50126,,,\n"), 0o644)
+	ds, rep := load(t, Options{}, path)
+	if diff := cmp.Diff(map[string]int{"SigninLogs": 2, "AuditLogs": 1}, rep.Rows); diff != "" {
+		t.Errorf("Rows (-want +got):\n%s", diff)
+	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("warnings %q, want none: the other tables' empty columns are not kept", rep.Warnings)
+	}
+	if got := show(t, ds.Tables["AuditLogs"], "OperationName", 0); got != "Add member to role" {
+		t.Errorf("AuditLogs OperationName = %q", got)
+	}
+	if got := show(t, ds.Tables["SigninLogs"], "ResultType", 1); got != "50126" {
+		t.Errorf("SigninLogs ResultType[1] = %q", got)
 	}
 }

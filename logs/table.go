@@ -92,12 +92,25 @@ type tableBuilder struct {
 	derived   map[string]int
 }
 
-func newTableBuilder(name, file string, sch *schema.Table, batchSize int) *tableBuilder {
+// newTableBuilder returns a builder for table name read from file. reuse, when it holds
+// one builder per schema column, supplies them: a worker hands the emptied builders of
+// one unit to the next, so that string builders keep filling their arenas rather than
+// start a new one for every chunk of a file.
+func newTableBuilder(name, file string, sch *schema.Table, batchSize int, reuse []column.Builder) *tableBuilder {
 	t := &tableBuilder{name: name, file: file, schema: sch, index: map[string]int{}, batchSize: batchSize, typeCol: -1, derived: map[string]int{}}
 	if sch != nil {
-		for _, c := range sch.Columns {
+		if len(reuse) != len(sch.Columns) {
+			reuse = nil
+		}
+		for i, c := range sch.Columns {
+			var b column.Builder
+			if reuse != nil && reuse[i].Type() == c.Type && reuse[i].Len() == 0 {
+				b = reuse[i]
+			} else {
+				b = column.NewBuilder(c.Type)
+			}
 			t.index[c.Name] = len(t.cols)
-			t.cols = append(t.cols, &colState{name: c.Name, typ: c.Type, b: column.NewBuilder(c.Type)})
+			t.cols = append(t.cols, &colState{name: c.Name, typ: c.Type, b: b})
 		}
 		if i, ok := t.index["Type"]; ok {
 			t.typeCol = i
@@ -288,6 +301,19 @@ func appendVal(b column.Builder, v val, buf []byte) {
 	default:
 		b.AppendNull()
 	}
+}
+
+// builders returns the (empty, after flush) builders of the schema's columns, for
+// [newTableBuilder] to reuse.
+func (t *tableBuilder) builders() []column.Builder {
+	if t.schema == nil || t.rows != 0 {
+		return nil
+	}
+	out := make([]column.Builder, len(t.schema.Columns))
+	for i := range out {
+		out[i] = t.cols[i].b
+	}
+	return out
 }
 
 // flush finishes the batch being built.

@@ -227,8 +227,15 @@ func (x *executor) compileBinary(e *plan.Binary) (evalFn, error) {
 	t := e.T
 	switch op {
 	case syntax.OpAnd, syntax.OpOr:
+		if hasWindowExpr(e.Y) {
+			return func(b *column.Batch) column.Vector {
+				return logic(op, fx(b), fy(b))
+			}, nil
+		}
+		ycols := map[int]bool{}
+		plan.Columns(e.Y, ycols)
 		return func(b *column.Batch) column.Vector {
-			return logic(op, fx(b), fy(b))
+			return shortCircuit(op, b, fx(b), fy, ycols)
 		}, nil
 	}
 	var re *regexp.Regexp
@@ -384,6 +391,80 @@ func intCompare(op syntax.BinaryOp, c types.Value) func(*column.Ints) column.Vec
 		}
 		return &column.Bools{Vals: out, Nulls: nulls}
 	}
+}
+
+func hasWindowExpr(e plan.Expr) bool {
+	found := false
+	plan.Walk(e, func(x plan.Expr) {
+		if _, ok := x.(*plan.Window); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// shortCircuit evaluates `l and/or Y` computing Y only on the rows whose result l does not
+// already decide (false for and, true for or), over a batch of just the columns Y reads.
+func shortCircuit(op syntax.BinaryOp, b *column.Batch, l column.Vector, fy evalFn, ycols map[int]bool) column.Vector {
+	decided := func(v types.Value) bool {
+		if v.IsNull() {
+			return false
+		}
+		t := boolOf(v)
+		if t.IsNull() {
+			return false
+		}
+		return t.Bool() == (op == syntax.OpOr)
+	}
+	var need []int32
+	lb, fast := l.(*column.Bools)
+	for i := 0; i < b.Len; i++ {
+		if fast && !lb.Nulls.Get(i) {
+			if lb.Vals[i] == (op == syntax.OpOr) {
+				continue
+			}
+		} else if decided(l.Value(i)) {
+			continue
+		}
+		need = append(need, int32(i))
+	}
+	if len(need) == b.Len {
+		return logic(op, l, fy(b))
+	}
+	out := make([]bool, b.Len)
+	var nulls column.Nulls
+	for i := range out {
+		if fast && !lb.Nulls.Get(i) {
+			out[i] = lb.Vals[i]
+		} else {
+			out[i] = boolOf(l.Value(i)).Bool()
+		}
+	}
+	if len(need) == 0 {
+		return &column.Bools{Vals: out}
+	}
+	sub := &column.Batch{Schema: b.Schema, Cols: make([]column.Vector, len(b.Cols)), Len: len(need)}
+	for c := range b.Cols {
+		if ycols[c] {
+			sub.Cols[c] = column.Gather(b.Cols[c], need)
+		} else {
+			sub.Cols[c] = &column.Const{V: types.NullOf(b.Cols[c].Type()), N: len(need)}
+		}
+	}
+	r := fy(sub)
+	for k, i := range need {
+		v := plan.EvalBinary(op, boolOf(l.Value(int(i))), boolOf(r.Value(k)))
+		if v.IsNull() {
+			if nulls == nil {
+				nulls = newNulls(b.Len)
+			}
+			setNull(nulls, int(i))
+			out[i] = false
+			continue
+		}
+		out[i] = v.Bool()
+	}
+	return &column.Bools{Vals: out, Nulls: nulls}
 }
 
 // logic combines two bool vectors with Kusto's three-valued and/or.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"net/netip"
 	"os"
 	"sort"
 	"strings"
@@ -34,6 +35,8 @@ func (x *executor) blocking(n plan.Node) ([]*column.Batch, error) {
 		return x.partition(n)
 	case *plan.Pivot:
 		return x.pivot(n)
+	case *plan.IPLookup:
+		return x.ipLookup(n)
 	}
 	return nil, &InternalError{Msg: "no executor for " + plan.Label(n)}
 }
@@ -369,6 +372,28 @@ func (x *executor) mvApply(n *plan.MvApply) ([]*column.Batch, error) {
 		return nil, err
 	}
 	var out []*column.Batch
+	if len(n.KeepInput) == 0 && streamingSub(n.Sub, n.SubIn) {
+		// The subquery only filters and computes per row and keeps every input column,
+		// so running it once over all rows' expansions gives the same rows.
+		c := &collector{}
+		p, err := x.newMvExpandProc(n.Expand, c)
+		if err != nil {
+			return nil, err
+		}
+		if in.Len > 0 {
+			if err := p.push(0, in); err != nil {
+				return nil, err
+			}
+		}
+		x.mu.Lock()
+		x.subIn[n.SubIn] = c.batches
+		x.mu.Unlock()
+		t, err := x.collect(n.Sub)
+		if err != nil {
+			return nil, err
+		}
+		return t.Batches, nil
+	}
 	for r := 0; r < in.Len; r++ {
 		if err := x.canceled(); err != nil {
 			return nil, err
@@ -609,4 +634,118 @@ func (x *executor) pivot(n *plan.Pivot) ([]*column.Batch, error) {
 		rows = append(rows, row)
 	}
 	return rowsToBatches(n.Fields, rows, x.batch), nil
+}
+
+// streamingSub reports whether the plan from n down to in only filters rows and computes
+// columns row by row, so that running it over many groups of rows at once is the same as
+// running it per group.
+func streamingSub(n plan.Node, in *plan.SubInput) bool {
+	for {
+		switch x := n.(type) {
+		case *plan.SubInput:
+			return x == in
+		case *plan.Filter:
+			n = x.Input
+		case *plan.Project:
+			if x.Serial {
+				return false
+			}
+			n = x.Input
+		case *plan.MvExpand:
+			n = x.Input
+		case *plan.Parse:
+			n = x.Input
+		case *plan.ParseKv:
+			n = x.Input
+		default:
+			return false
+		}
+	}
+}
+
+// parsePrefix reads a CIDR range ("10.0.0.0/8") or a single address (a full-length
+// prefix).
+func parsePrefix(s string) (netip.Prefix, bool) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// ipLookup joins input rows with the lookup rows whose range holds their address.
+func (x *executor) ipLookup(n *plan.IPLookup) ([]*column.Batch, error) {
+	in, err := x.collectBatch(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := x.collectBatch(n.Lookup)
+	if err != nil {
+		return nil, err
+	}
+	// Index the lookup rows by prefix length, then by masked prefix.
+	byLen := map[int]map[netip.Prefix][]int32{}
+	var lens []int
+	for r := 0; r < lk.Len; r++ {
+		p, ok := parsePrefix(textOf(lk.Cols[n.Range].Value(r)))
+		if !ok || p.Addr().Is4() == n.V6 && !p.Addr().Is4In6() {
+			continue
+		}
+		m := byLen[p.Bits()]
+		if m == nil {
+			m = map[netip.Prefix][]int32{}
+			byLen[p.Bits()] = m
+			lens = append(lens, p.Bits())
+		}
+		m[p] = append(m[p], int32(r))
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(lens)))
+	var li, ri []int32
+	for r := 0; r < in.Len; r++ {
+		match := int32(-1)
+		if a, err := netip.ParseAddr(strings.TrimSpace(textOf(in.Cols[n.Src].Value(r)))); err == nil {
+			a = a.Unmap()
+		search:
+			for _, bits := range lens {
+				p, err := a.Prefix(bits)
+				if err != nil {
+					continue
+				}
+				for _, cand := range byLen[bits][p] {
+					ok := true
+					for k, c := range n.ExtraIn {
+						if !types.Same(in.Cols[c].Value(r), lk.Cols[n.ExtraLk[k]].Value(int(cand))) {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						match = cand
+						break search
+					}
+				}
+			}
+		}
+		if match < 0 && !n.Unmatched {
+			continue
+		}
+		li = append(li, int32(r))
+		ri = append(ri, match)
+	}
+	cols := make([]column.Vector, 0, len(n.Fields))
+	for c := range in.Cols {
+		cols = append(cols, column.Gather(in.Cols[c], li))
+	}
+	for _, c := range n.LookupOut {
+		cols = append(cols, gatherOrNull(lk.Cols[c], ri))
+	}
+	out := &column.Batch{Schema: n.Fields, Cols: cols, Len: len(li)}
+	var bs []*column.Batch
+	for i := 0; i < out.Len; i += x.batch {
+		bs = append(bs, out.Slice(i, min(i+x.batch, out.Len)))
+	}
+	return bs, nil
 }

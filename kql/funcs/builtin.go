@@ -17,8 +17,10 @@ func Default() *Registry {
 		seriesFuncs(),
 		seriesDecomposeFuncs(),
 		rowFuncs(),
+		userAgentFuncs(),
 	} {
 		all = append(all, group...)
 	}
+	applyKustoNaming(all)
 	return NewRegistry(all...)
 }

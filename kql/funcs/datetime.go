@@ -238,11 +238,11 @@ func datetimeFuncs() []*Func {
 			ex(`week_of_year(datetime(1970-01-01))`, "1"),
 			ex(`week_of_year(datetime(2000-01-01))`, "52"),
 		),
-		named(NameFirstArg, bound("startofday", unitDay, false, "returns the start of the day, optionally offset by a number of days",
+		bound("startofday", unitDay, false, "returns the start of the day, optionally offset by a number of days",
 			ex(`startofday(datetime(2017-01-01 10:10:17), -1)`, "2016-12-31 00:00:00.0000000"),
 			ex(`startofday(datetime(2017-01-01 10:10:17), 0)`, "2017-01-01 00:00:00.0000000"),
 			ex(`startofday(datetime(2017-01-01 10:10:17), 1)`, "2017-01-02 00:00:00.0000000"),
-		)),
+		),
 		bound("startofweek", unitWeek, false, "returns the start of the week (Sunday), optionally offset by a number of weeks",
 			ex(`startofweek(datetime(2017-01-01 10:10:17), -1)`, "2016-12-25 00:00:00.0000000"),
 			ex(`startofweek(datetime(2017-01-01 10:10:17), 0)`, "2017-01-01 00:00:00.0000000"),
@@ -309,7 +309,7 @@ func datetimeFuncs() []*Func {
 		unixTo("unixtime_nanoseconds_todatetime", 0.01, "converts nanoseconds since the Unix epoch to a datetime",
 			ex(`unixtime_nanoseconds_todatetime(1546300800000000000)`, "2019-01-01 00:00:00.0000000")),
 		{
-			Name: "format_datetime", Kind: Scalar, MinArgs: 2, MaxArgs: 2, Naming: NameFirstArg,
+			Name: "format_datetime", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
 			Result: returns("format_datetime", types.String, argDateTime, argString),
 			Doc:    "formats a datetime with a .NET-style format (yyyy, MM, dd, HH, hh, mm, ss, f..fffffff, F..FFFFFFF, tt)",
 			Examples: []Example{
@@ -326,7 +326,7 @@ func datetimeFuncs() []*Func {
 			},
 		},
 		{
-			Name: "format_timespan", Kind: Scalar, MinArgs: 2, MaxArgs: 2, Naming: NameFirstArg,
+			Name: "format_timespan", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
 			Result: returns("format_timespan", types.String, argTimeSpan, argString),
 			Doc:    "formats a timespan with a .NET-style format (d..dddddddd, HH, hh, mm, ss, f..fffffff, F..FFFFFFF)",
 			Examples: []Example{
@@ -611,12 +611,4 @@ func makeTimespan(_ *Context, args []types.Value) types.Value {
 		return types.NullOf(types.TimeSpan)
 	}
 	return types.NewTimeSpan(int64(math.Round(total)))
-}
-
-// named sets f's result-naming rule. Kusto.Language gives startofday the FirstArgument rule
-// (summarize by startofday(TimeGenerated) makes a column TimeGenerated) but startofweek,
-// startofmonth, startofyear and the endof* functions none.
-func named(rule NameRule, f *Func) *Func {
-	f.Naming = rule
-	return f
 }

@@ -60,7 +60,7 @@ func dynamicFuncs() []*Func {
 		// make_set via toscalar, a dynamic([...]) literal, parse_user_agent), but socfeed's
 		// types do not tell those from other dynamic values, and rejecting every dynamic
 		// argument would reject parse_json(AdditionalFields), which it accepts.
-		fn("parse_json", 1, 1, D, cs(dynStringOrDyn), NameFirstArg,
+		fn("parse_json", 1, 1, D, cs(dynStringOrDyn), NameNone, // named by kustoNaming
 			"the dynamic value that JSON text denotes; text that is not JSON becomes a dynamic string",
 			dynParseJSON, ex(`parse_json('{"a":123, "b":"x"}').a`, `123`,
 				`parse_json('{"duration":{"value":118.0}}')`, `{"duration":{"value":118}}`,

@@ -193,7 +193,14 @@ func (db *MMDB) GeoLookup(ip string) (GeoInfo, bool) {
 }
 
 // mmdbDecoder decodes the typed values of a data section (or of the metadata).
-type mmdbDecoder struct{ buf []byte }
+type mmdbDecoder struct {
+	buf   []byte
+	steps int // values decoded so far, bounded so a crafted file cannot loop through pointers
+}
+
+// mmdbMaxSteps bounds the values one record decodes into; real city records have a few
+// hundred.
+const mmdbMaxSteps = 1 << 16
 
 const mmdbMaxDepth = 64
 
@@ -205,6 +212,9 @@ var errMMDBTruncated = errors.New("data truncated")
 func (d *mmdbDecoder) decode(off, depth int) (any, int, error) {
 	if depth > mmdbMaxDepth {
 		return nil, 0, errors.New("data nested too deeply")
+	}
+	if d.steps++; d.steps > mmdbMaxSteps {
+		return nil, 0, errors.New("record too large")
 	}
 	if off >= len(d.buf) {
 		return nil, 0, errMMDBTruncated
@@ -303,6 +313,9 @@ func (d *mmdbDecoder) decode(off, depth int) (any, int, error) {
 		}
 		return u, off + size, nil
 	case 7: // map
+		if size > (len(d.buf)-off)/2 { // every entry takes at least two bytes
+			return nil, 0, errMMDBTruncated
+		}
 		m := make(map[string]any, size)
 		for k := 0; k < size; k++ {
 			key, next, err := d.decode(off, depth+1)
@@ -322,7 +335,10 @@ func (d *mmdbDecoder) decode(off, depth int) (any, int, error) {
 		}
 		return m, off, nil
 	case 11: // array
-		a := make([]any, 0, min(size, 1024))
+		if size > len(d.buf)-off { // every element takes at least one byte
+			return nil, 0, errMMDBTruncated
+		}
+		a := make([]any, 0, size)
 		for k := 0; k < size; k++ {
 			val, next, err := d.decode(off, depth+1)
 			if err != nil {

@@ -29,11 +29,12 @@ const (
 type NameRule uint8
 
 const (
-	NameNone           NameRule = iota // no inherent name: the operator picks ColumnN / print_N
-	NameFirstArg                       // the first argument's column name: bin(TimeGenerated, 1h) → TimeGenerated
-	NamePrefixFirstArg                 // Prefix + "_" + first argument's name: dcount(User) → dcount_User
-	NamePrefixOnly                     // Prefix + "_": count() → count_
-	NameFirstArgOrNone                 // the first argument's name when it is a plain column, else none
+	NameNone                 NameRule = iota // no inherent name: the operator picks ColumnN / print_N
+	NameFirstArg                             // the first argument's column name: bin(TimeGenerated, 1h) → TimeGenerated
+	NamePrefixFirstArg                       // Prefix + "_" + first argument's name: dcount(User) → dcount_User
+	NamePrefixOnly                           // Prefix + "_": count() → count_
+	NameFirstArgOrNone                       // the first argument's name when it is a plain column, else none
+	NamePrefixFirstArgOrNone                 // Prefix + "_" + first argument's name; none when it has no name: strlen(Name) → strlen_Name
 )
 
 // Context carries what kernels may read besides their arguments. It is set per query.
@@ -177,6 +178,10 @@ func (f *Func) ResultName(firstArgColumn string) (name string, ok bool) {
 		return prefix + "_", true
 	case NamePrefixOnly:
 		return prefix + "_", true
+	case NamePrefixFirstArgOrNone:
+		if firstArgColumn != "" {
+			return prefix + "_" + firstArgColumn, true
+		}
 	}
 	return "", false
 }

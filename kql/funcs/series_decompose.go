@@ -59,8 +59,8 @@ func seriesDecomposeFuncs() []*Func {
 		s  = dynString
 	)
 	return []*Func{
-		{Name: "series_outliers", Kind: Scalar, MinArgs: 1, MaxArgs: 5,
-			Result: dynFixed("series_outliers", types.Dynamic, d, s, n, n, n),
+		{Name: "series_outliers", Kind: Scalar, MinArgs: 1, MaxArgs: 6,
+			Result: dynFixed("series_outliers", types.Dynamic, d, s, n, n, n, in),
 			Doc:    "a Tukey's-fence anomaly score per element: beyond ±1.5 marks a rise or decline anomaly ('ctukey' uses the 10th-90th percentiles by default, 'tukey' the quartiles)",
 			Examples: []Example{
 				{Expr: `series_outliers(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), "tukey")`, Want: `[-0.5,-0.3,-0.1,0.0,0.0,0.0,0.0,0.0,0.1,0.3,18.3]`},
@@ -185,7 +185,8 @@ func outlierRange(kind string) (lo, hi float64, ok bool) {
 }
 
 // seriesOutliers implements series_outliers(series[, kind[, ignore_val[, min_percentile[,
-// max_percentile]]]]). Percentiles outside [2, 98] or an unknown kind give null.
+// max_percentile[, test_points]]]]]): test_points trailing elements are scored but left out
+// of the percentiles. Percentiles outside [2, 98] or an unknown kind give null.
 func seriesOutliers(_ *Context, args []types.Value) types.Value {
 	xs, ok := seriesValues(args[0])
 	if !ok {
@@ -216,7 +217,18 @@ func seriesOutliers(_ *Context, args []types.Value) types.Value {
 			return types.NullOf(types.Dynamic)
 		}
 	}
-	return seriesJSON(outlierScores(xs, lo, hi, 0, ignore))
+	learn := 0
+	if v, ok := optArg(args, 5); ok {
+		tp, ok := asLong(v)
+		if !ok || tp < 0 {
+			return types.NullOf(types.Dynamic)
+		}
+		learn = len(xs) - int(min(tp, int64(len(xs))))
+		if learn == 0 {
+			return types.NullOf(types.Dynamic)
+		}
+	}
+	return seriesJSON(outlierScores(xs, lo, hi, learn, ignore))
 }
 
 // decomposition is the result of series_decompose over one series.

@@ -59,6 +59,25 @@ func TestResultNames(t *testing.T) {
 		{"startofmonth", "TimeGenerated", "", false},
 		{"endofday", "TimeGenerated", "", false},
 		{"bin", "TimeGenerated", "TimeGenerated", true},
+		{"round", "FailureRate", "FailureRate", true}, // round(FailureRate = x * 100) in the corpus
+		{"tostring", "Props", "Props", true},
+		{"strlen", "Name", "strlen_Name", true},
+		{"strlen", "", "", false},
+		{"gettype", "x", "type_x", true},
+		{"series_outliers", "y", "y", true},
+		{"iff", "x", "", false},
+		{"strcat", "x", "", false},
+	}
+	// Every declared function the naming table lists follows its rule (the table also
+	// lists Kusto functions socfeed does not declare yet).
+	for n, k := range kustoNaming {
+		f, ok := reg.Lookup(n)
+		if !ok {
+			continue
+		}
+		if f.Naming != k.rule || f.Prefix != k.prefix {
+			t.Errorf("%s: naming %d %q, want %d %q", n, f.Naming, f.Prefix, k.rule, k.prefix)
+		}
 	}
 	for _, tt := range tests {
 		f, ok := reg.Lookup(tt.fn)

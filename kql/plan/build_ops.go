@@ -966,8 +966,11 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 		row = in.Schema()
 	}
 	ev := &Evaluate{Input: in, Plugin: name}
-	if name == "pivot" {
+	switch name {
+	case "pivot":
 		return b.pivot(op, in, sc)
+	case "ipv4_lookup", "ipv6_lookup":
+		return b.ipLookup(op, in, sc)
 	}
 	conflict := "error"
 	ignored := map[string]bool{}
@@ -1360,4 +1363,82 @@ func flattenConst(v types.Value) []types.Value {
 		return out
 	}
 	return []types.Value{v}
+}
+
+// ipLookup plans `evaluate ipv4_lookup(LookupTable, SourceIP, IPRange [, Extra...]
+// [, return_unmatched=bool])` (and ipv6_lookup): each input row is joined with the lookup
+// row whose range (CIDR) holds its address, the longest prefix winning, and whose extra
+// key columns are equal. The output is the input's columns, then the lookup's columns
+// other than the extra keys.
+func (b *builder) ipLookup(op *syntax.EvaluateOp, in Node, sc *scope) (Node, error) {
+	name := strings.ToLower(op.Call.Fun.Name)
+	if in == nil {
+		return nil, errAt(op, "%s needs an input table", name)
+	}
+	var pos []syntax.Expr
+	n := &IPLookup{Input: in, V6: name == "ipv6_lookup"}
+	for _, a := range op.Call.Args {
+		if ne, ok := a.(*syntax.NamedExpr); ok && strings.EqualFold(ne.Names[0].Name, "return_unmatched") {
+			v, err := b.constValue(ne.Value, sc)
+			if err != nil {
+				return nil, err
+			}
+			n.Unmatched = v.Bool()
+			continue
+		}
+		pos = append(pos, a)
+	}
+	if len(pos) < 3 {
+		return nil, errAt(op.Call, "%s(): expected a lookup table, an address column and a range column", name)
+	}
+	lk, err := b.tabular(pos[0], sc, nil)
+	if err != nil {
+		return nil, err
+	}
+	n.Lookup = lk
+	row, lrow := in.Schema(), lk.Schema()
+	col := func(x syntax.Expr, fs []Field, side string) (int, error) {
+		id, ok := unparen(x).(*syntax.Ident)
+		if !ok {
+			return 0, errAt(x, "%s(): expected a column name", name)
+		}
+		i := fieldIndex(fs, id.Name)
+		if i < 0 {
+			return 0, errAt(x, "%s(): unknown column %q of the %s table", name, id.Name, side)
+		}
+		return i, nil
+	}
+	if n.Src, err = col(pos[1], row, "input"); err != nil {
+		return nil, err
+	}
+	if n.Range, err = col(pos[2], lrow, "lookup"); err != nil {
+		return nil, err
+	}
+	extra := map[int]bool{}
+	for _, x := range pos[3:] {
+		i, err := col(x, row, "input")
+		if err != nil {
+			return nil, err
+		}
+		j, err := col(x, lrow, "lookup")
+		if err != nil {
+			return nil, err
+		}
+		n.ExtraIn = append(n.ExtraIn, i)
+		n.ExtraLk = append(n.ExtraLk, j)
+		extra[j] = true
+	}
+	n.Fields = append([]Field(nil), row...)
+	for j, f := range lrow {
+		if extra[j] {
+			continue
+		}
+		n.LookupOut = append(n.LookupOut, j)
+		name := f.Name
+		for fieldIndex(n.Fields, name) >= 0 {
+			name += "1"
+		}
+		n.Fields = append(n.Fields, Field{Name: name, Type: f.Type})
+	}
+	return n, nil
 }

@@ -321,6 +321,22 @@ type Pivot struct {
 func (n *Pivot) Schema() []Field { return n.Fields }
 func (n *Pivot) Inputs() []Node  { return []Node{n.Input} }
 
+// IPLookup is ipv4_lookup / ipv6_lookup: input rows joined with the Lookup row whose
+// Range column (a CIDR prefix) holds the row's Src address, longest prefix first, with
+// equal extra keys. LookupOut are the lookup columns appended to the input's.
+type IPLookup struct {
+	Input, Lookup    Node
+	Src, Range       int
+	ExtraIn, ExtraLk []int
+	LookupOut        []int
+	Unmatched        bool
+	V6               bool
+	Fields           []Field
+}
+
+func (n *IPLookup) Schema() []Field { return n.Fields }
+func (n *IPLookup) Inputs() []Node  { return []Node{n.Input, n.Lookup} }
+
 // SubInput is the input of a subquery that reads its enclosing operator's rows.
 type SubInput struct {
 	Fields []Field

@@ -84,6 +84,16 @@ func TestFilterPushdown(t *testing.T) {
 			t.Errorf("where not pushed below %s in %q:\n%s", tt.belowFrom, tt.src, out)
 		}
 	}
+	// A filter is copied into every input of a union that has its columns.
+	out0 := Format(build(t, `union SigninLogs, (SigninLogs | project TimeGenerated, ResultType) | where ResultType == "0"`, true))
+	if strings.Count(out0, "where") != 2 || strings.Index(out0, "where") < strings.Index(out0, "union") {
+		t.Errorf("filter not pushed into the union inputs:\n%s", out0)
+	}
+	// ...but not when an input lacks a column the predicate reads.
+	out0 = Format(build(t, `union SigninLogs, AuditLogs | where OperationName == "x"`, true))
+	if strings.Index(out0, "where") > strings.Index(out0, "union") {
+		t.Errorf("filter on a partial column pushed into the union:\n%s", out0)
+	}
 	// A filter on a computed column stays above the extend.
 	out := Format(build(t, `SigninLogs | extend x = strlen(IPAddress) | where x > 3`, true))
 	if strings.Index(out, "where") > strings.Index(out, "extend") {
@@ -124,7 +134,7 @@ func TestNaming(t *testing.T) {
 	}{
 		{`SigninLogs | summarize count(), dcount(IPAddress) by bin(TimeGenerated, 1h)`, "TimeGenerated,count_,dcount_IPAddress"},
 		{`SigninLogs | summarize arg_max(TimeGenerated, *) by UserPrincipalName`, "UserPrincipalName,TimeGenerated,ResultType,IPAddress,DeviceDetail"},
-		{`SigninLogs | project DeviceDetail.operatingSystem, strlen(IPAddress)`, "DeviceDetail_operatingSystem,Column1"},
+		{`SigninLogs | project DeviceDetail.operatingSystem, strlen(IPAddress) + 1`, "DeviceDetail_operatingSystem,Column1"},
 		{`print 1, x = 2`, "print_0,x"},
 		{`SigninLogs | join kind=inner AuditLogs on TimeGenerated | getschema`, "ColumnName,ColumnOrdinal,DataType,ColumnType"},
 		{`SigninLogs | join kind=inner AuditLogs on TimeGenerated`, "TimeGenerated,UserPrincipalName,ResultType,IPAddress,DeviceDetail,TimeGenerated1,OperationName,InitiatedBy"},

@@ -161,6 +161,12 @@ func Label(n Node) string {
 		return fmt.Sprintf("externaldata [%s] %s format=%s", fieldList(x.Fields), strings.Join(x.URIs, ", "), x.Format)
 	case *MvApply:
 		return "mv-apply"
+	case *IPLookup:
+		op := "ipv4_lookup"
+		if x.V6 {
+			op = "ipv6_lookup"
+		}
+		return fmt.Sprintf("%s %s in %s", op, x.Input.Schema()[x.Src].Name, x.Lookup.Schema()[x.Range].Name)
 	case *Pivot:
 		return fmt.Sprintf("pivot %s by %s(%s) [%s]", x.Col, x.Agg.Name, exprList(x.Agg.Args), fieldList(x.Fields))
 	case *Partition:

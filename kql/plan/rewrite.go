@@ -14,8 +14,9 @@ type Pass struct {
 // Passes are the rewrite passes [Optimize] runs, in order. The order matters:
 //
 //  1. filter-pushdown moves `where` below extend/project/sort when its predicate reads
-//     only columns those operators pass through unchanged. It runs first because it
-//     changes which operator reads which columns.
+//     only columns those operators pass through unchanged (splitting and-ed conditions),
+//     and into every input of a union. It runs first because it changes which operator
+//     reads which columns.
 //  2. projection-pushdown then propagates the set of needed columns from the outputs down
 //     to every scan, so a scan produces unread columns as nulls without touching them. It
 //     must see the final operator order, so it runs last.
@@ -132,6 +133,28 @@ func pushOne(f *Filter, memo map[Node]Node) Node {
 			out = &Filter{Input: out, Pred: and(stay), Op: f.Op}
 		}
 		return out
+	case *Union:
+		// Filter each input, when the predicate reads only columns every input has.
+		off := 0
+		if in.Source != "" {
+			off = 1
+		}
+		ins := make([]Node, len(in.Ins))
+		for i, child := range in.Ins {
+			m := make([]int, len(in.Fields))
+			for j := range m {
+				m[j] = -1
+				if j >= off {
+					m[j] = in.Maps[i][j-off]
+				}
+			}
+			p := Remap(f.Pred, m, child.Schema())
+			if p == nil {
+				return f
+			}
+			ins[i] = pushOne(&Filter{Input: child, Pred: p, Op: f.Op}, memo)
+		}
+		return &Union{Ins: ins, Maps: in.Maps, Fields: in.Fields, Source: in.Source, Sources: in.Sources}
 	case *Sort:
 		if in.Limit >= 0 {
 			return f
@@ -184,6 +207,8 @@ func rewriteInputs(n Node, fn func(Node) Node) {
 		x.Sub = fn(x.Sub)
 	case *Pivot:
 		x.Input = fn(x.Input)
+	case *IPLookup:
+		x.Input, x.Lookup = fn(x.Input), fn(x.Lookup)
 	case *Partition:
 		x.Input = fn(x.Input)
 		x.Sub = fn(x.Sub)
