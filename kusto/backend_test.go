@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 )
 
 func TestParseEndpoint(t *testing.T) {
@@ -54,7 +55,7 @@ func TestBackendMatchesLocal(t *testing.T) {
 	if be.Auth() != "none" {
 		t.Errorf("Auth() = %q, want none for a loopback endpoint", be.Auth())
 	}
-	local := hunt.NewLocal(db.Tables, nil, nil)
+	loc := local.New(db.Tables, nil, nil)
 	now := time.Date(2024, 3, 2, 12, 0, 0, 0, time.UTC)
 	day := hunt.Window{Start: now.Add(-24 * time.Hour), End: now}
 	tests := []struct {
@@ -75,7 +76,7 @@ func TestBackendMatchesLocal(t *testing.T) {
 	ctx := context.Background()
 	rows := map[string]int{}
 	for _, tt := range tests {
-		want, err := local.Query(ctx, tt.q, now, tt.w)
+		want, err := loc.Query(ctx, tt.q, now, tt.w)
 		if err != nil {
 			t.Errorf("local %q: %v", tt.q, err)
 			continue
@@ -114,14 +115,14 @@ func TestBackendQueryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer be.Close()
-	local := hunt.NewLocal(db.Tables, nil, nil)
+	loc := local.New(db.Tables, nil, nil)
 	now := time.Date(2024, 3, 2, 12, 0, 0, 0, time.UTC)
 	for _, q := range []string{
 		"SigninLogs\n| wher ResultType == 0",
 		"SigninLogs | where NoSuchColumn == 1",
 		"SigninLogs | summarize count() by bin(TimeGenerated, 1h) | where ÄÖ > 1",
 	} {
-		_, lerr := local.Query(context.Background(), q, now, hunt.Window{})
+		_, lerr := loc.Query(context.Background(), q, now, hunt.Window{})
 		_, berr := be.Query(context.Background(), q, now, hunt.Window{})
 		var lq, bq *hunt.QueryError
 		if !errors.As(lerr, &lq) || !errors.As(berr, &bq) {
@@ -156,7 +157,7 @@ func TestBackendDataSpan(t *testing.T) {
 	}
 	defer be.Close()
 	ctx := context.Background()
-	lf, ll, lok, lerr := hunt.DataSpan(ctx, hunt.NewLocal(db.Tables, nil, nil))
+	lf, ll, lok, lerr := hunt.DataSpan(ctx, local.New(db.Tables, nil, nil))
 	bf, bl, bok, berr := hunt.DataSpan(ctx, be)
 	if lerr != nil || berr != nil || !lok || !bok || !lf.Equal(bf) || !ll.Equal(bl) {
 		t.Errorf("DataSpan: local %v %v %v %v, backend %v %v %v %v", lf, ll, lok, lerr, bf, bl, bok, berr)

@@ -188,9 +188,9 @@ func columnValues(dst []parquet.Value, v column.Vector, t types.Type, col int) [
 
 // readTableParquet reads a Parquet file written by [writeTableParquet]; fields gives the
 // columns to read, in order, with their types. Columns the file lacks read as nulls; a
-// column stored with another type is converted value by value. Row groups are read on
-// up to workers goroutines.
-func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, workers int) (tab *column.Table, err error) {
+// column stored with another type is converted value by value. The file must hold rows
+// rows, as the manifest says. Row groups are read on up to workers goroutines.
+func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, rows, workers int) (tab *column.Table, err error) {
 	defer func() {
 		if e := recover(); e != nil {
 			tab, err = nil, fmt.Errorf("%s: damaged file: %v", path, e)
@@ -205,9 +205,12 @@ func readTableParquet(ctx context.Context, path, name string, fields []column.Fi
 	if err != nil {
 		return nil, err
 	}
-	pf, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(f, info.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if pf.NumRows() != int64(rows) {
+		return nil, fmt.Errorf("%s: expected %d rows, found %d", path, rows, pf.NumRows())
 	}
 	t := &column.Table{Name: name, Schema: fields}
 	leaf := make([]int, len(fields))

@@ -1,7 +1,9 @@
 package logs
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/types"
@@ -62,7 +65,7 @@ func (r *reader) readParquetRows(path string, linep *int) error {
 	if r.progress != nil {
 		r.progress.Bytes.Add(info.Size())
 	}
-	pf, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := openParquet(f, info.Size())
 	if err != nil {
 		r.reject(r.hint, 1, fmt.Sprintf("parquet: %v", err))
 		return nil
@@ -552,4 +555,81 @@ func toInt64(x any) int64 {
 		return int64(x)
 	}
 	return 0
+}
+
+// Limits on the pages of a Parquet file, checked before the library reads them: it
+// allocates what a page header claims, so a damaged or hostile header could otherwise
+// ask for gigabytes.
+const (
+	maxPageHeader = 1 << 20  // bytes of one page header (statistics included)
+	maxPageSize   = 64 << 20 // uncompressed bytes of one page, unless compressed to at least 1/1024 of it
+)
+
+// openParquet opens a Parquet file after checking that its footer fits in it (the
+// library allocates what the footer length claims) and that its pages do (see
+// [checkPages]).
+func openParquet(f *os.File, size int64) (*parquet.File, error) {
+	var tail [8]byte
+	if size < 12 {
+		return nil, fmt.Errorf("%d bytes is too short for a Parquet file", size)
+	}
+	if _, err := f.ReadAt(tail[:], size-8); err != nil {
+		return nil, err
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n+12 > size {
+		return nil, fmt.Errorf("footer of %d bytes does not fit in a %d-byte file", n, size)
+	}
+	pf, err := parquet.OpenFile(f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPages(f, size, pf.Metadata()); err != nil {
+		return nil, err
+	}
+	return pf, nil
+}
+
+// checkPages walks the page headers of every column chunk of the file and checks that
+// each page lies inside its chunk, the chunk inside the file, and the page's
+// uncompressed size within reason.
+func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
+	var proto thrift.CompactProtocol
+	buf := make([]byte, 4096)
+	for gi, rg := range md.RowGroups {
+		for ci := range rg.Columns {
+			cm := &rg.Columns[ci].MetaData
+			start := cm.DataPageOffset
+			if cm.DictionaryPageOffset > 0 && cm.DictionaryPageOffset < start {
+				start = cm.DictionaryPageOffset
+			}
+			end := start + cm.TotalCompressedSize
+			if start < 4 || cm.TotalCompressedSize < 0 || end > size || end < start {
+				return fmt.Errorf("row group %d, column %d: chunk at %d+%d outside the file's %d bytes", gi, ci, start, cm.TotalCompressedSize, size)
+			}
+			for off := start; off < end; {
+				n := min(int64(maxPageHeader), end-off)
+				if int64(len(buf)) < n {
+					buf = make([]byte, n)
+				}
+				if _, err := r.ReadAt(buf[:n], off); err != nil && err != io.EOF {
+					return err
+				}
+				br := bytes.NewReader(buf[:n])
+				var h format.PageHeader
+				if err := thrift.NewDecoder(proto.NewReader(br)).Decode(&h); err != nil {
+					return fmt.Errorf("row group %d, column %d: page header at %d: %v", gi, ci, off, err)
+				}
+				hl := n - int64(br.Len())
+				c, u := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
+				switch {
+				case c < 0 || off+hl+c > end:
+					return fmt.Errorf("row group %d, column %d: page at %d of %d bytes overruns its chunk", gi, ci, off, c)
+				case u < 0 || u > maxPageSize && u > 1024*c:
+					return fmt.Errorf("row group %d, column %d: page at %d claims %d bytes uncompressed", gi, ci, off, u)
+				}
+				off += hl + c
+			}
+		}
+	}
+	return nil
 }

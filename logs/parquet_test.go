@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"context"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/schema"
 )
 
 type pqLocation struct {
@@ -138,5 +141,40 @@ func TestLoadParquetRejects(t *testing.T) {
 	_, rep = load(t, Options{}, bad)
 	if len(rep.Rejected) != 1 || rep.Rejected[0].Line != 1 {
 		t.Errorf("a damaged Parquet file: Rejected = %v, want one rejection at line 1", rep.Rejected)
+	}
+}
+
+// TestLoadParquetDamaged loads a thousand randomly damaged copies of a Parquet file: each
+// must load (with rejections) rather than panic or exhaust memory.
+func TestLoadParquetDamaged(t *testing.T) {
+	type row struct {
+		TimeGenerated time.Time `parquet:"TimeGenerated,timestamp(millisecond)"`
+		Name          string    `parquet:"Name,dict"`
+		Tags          []string  `parquet:"Tags,list"`
+	}
+	dir := t.TempDir()
+	seedPath := filepath.Join(dir, "seed.parquet")
+	writeParquet(t, seedPath, []row{{time.Unix(1, 0), "x", []string{"a"}}, {time.Unix(2, 0), "z", nil}})
+	seed, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	path := filepath.Join(dir, "AuditLogs.parquet")
+	cat := schema.Default()
+	for i := 0; i < 1000; i++ {
+		data := append([]byte(nil), seed...)
+		for k := 0; k < 1+rng.Intn(8); k++ {
+			data[rng.Intn(len(data))] = byte(rng.Intn(256))
+		}
+		if rng.Intn(4) == 0 {
+			data = data[:rng.Intn(len(data))]
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := Load(context.Background(), []string{path}, Options{Workers: 1, Catalog: cat}); err != nil {
+			t.Fatalf("damaged copy %d: %v", i, err)
+		}
 	}
 }

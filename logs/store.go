@@ -370,7 +370,7 @@ func readStore(ctx context.Context, dir string, workers int) (*Dataset, *Manifes
 						stored[f.Name] = f.Type
 					}
 					var t *column.Table
-					t, err = readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(part.File)), st.Name, fields[jb.t], stored, inner)
+					t, err = readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(part.File)), st.Name, fields[jb.t], stored, part.Rows, inner)
 					if err == nil && t.Rows() != part.Rows {
 						err = fmt.Errorf("%s: expected %d rows, found %d", part.File, part.Rows, t.Rows())
 					}
@@ -422,7 +422,7 @@ func storeIDs(ctx context.Context, dir string, st *StoreTable) (map[string]struc
 		if f == nil {
 			continue
 		}
-		t, err := readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(p.File)), st.Name, f, stored, 2)
+		t, err := readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(p.File)), st.Name, f, stored, p.Rows, 2)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/socfeed/socfeed/kql/types"
 )
@@ -66,11 +67,11 @@ func NewCatalog(ts ...*Table) *Catalog {
 	return c
 }
 
-// Add adds or replaces a table.
+// Add adds or replaces a table. The table must not change afterwards: catalogs may share
+// tables (every [Default] catalog shares the embedded ones).
 func (c *Catalog) Add(t *Table) {
 	c.tables[t.Name] = t
 	c.folded[strings.ToLower(t.Name)] = t.Name
-	t.index = nil
 	t.Column("") // build the index now so lookups never write
 }
 
@@ -96,17 +97,20 @@ func (c *Catalog) Names() []string {
 // Len returns the number of tables.
 func (c *Catalog) Len() int { return len(c.tables) }
 
-// Default returns a new Catalog of the embedded Log Analytics schemas. Each call decodes the
-// embedded data afresh, so callers may Add to their copy freely.
+// embeddedTables decodes the embedded schemas once; the tables are read-only afterwards.
+var embeddedTables = sync.OnceValues(func() ([]*Table, error) { return decode(embedded) })
+
+// Default returns a new Catalog of the embedded Log Analytics schemas. Each call returns a
+// new catalog (sharing the read-only tables), so callers may Add to their copy freely.
 func Default() *Catalog {
-	c, err := decode(embedded)
+	ts, err := embeddedTables()
 	if err != nil {
 		panic("internal error: embedded schema data: " + err.Error())
 	}
-	return c
+	return NewCatalog(ts...)
 }
 
-func decode(gz []byte) (*Catalog, error) {
+func decode(gz []byte) ([]*Table, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, err
@@ -115,35 +119,28 @@ func decode(gz []byte) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		Name    string
-		Columns [][2]string
-	}
-	var generic [][]json.RawMessage
-	if err := json.Unmarshal(raw, &generic); err != nil {
+	// Each entry is ["Table", [["Column", "type"], ...]].
+	var entries [][]json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil {
 		return nil, err
 	}
-	for _, g := range generic {
-		var r struct {
-			Name    string
-			Columns [][2]string
-		}
-		if len(g) != 2 || json.Unmarshal(g[0], &r.Name) != nil || json.Unmarshal(g[1], &r.Columns) != nil {
+	out := make([]*Table, 0, len(entries))
+	for _, e := range entries {
+		var name string
+		var cols [][2]string
+		if len(e) != 2 || json.Unmarshal(e[0], &name) != nil || json.Unmarshal(e[1], &cols) != nil {
 			return nil, fmt.Errorf("malformed table entry")
 		}
-		rows = append(rows, r)
-	}
-	c := NewCatalog()
-	for _, r := range rows {
-		t := &Table{Name: r.Name, Columns: make([]Column, 0, len(r.Columns))}
-		for _, col := range r.Columns {
+		t := &Table{Name: name, Columns: make([]Column, 0, len(cols))}
+		for _, col := range cols {
 			typ, ok := types.ParseType(col[1])
 			if !ok {
-				return nil, fmt.Errorf("table %s column %s: unknown type %q", r.Name, col[0], col[1])
+				return nil, fmt.Errorf("table %s column %s: unknown type %q", name, col[0], col[1])
 			}
 			t.Columns = append(t.Columns, Column{Name: col[0], Type: typ})
 		}
-		c.Add(t)
+		t.Column("") // build the index before the table is shared
+		out = append(out, t)
 	}
-	return c, nil
+	return out, nil
 }

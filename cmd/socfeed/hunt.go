@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/kusto"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 )
 
 // exitFindings is the exit status of `socfeed hunt --fail-on-findings` when there are
@@ -21,6 +23,7 @@ import (
 const exitFindings = 3
 
 const huntUsage = `usage: socfeed hunt --rules PATH... --data PATH... [flags]
+       socfeed hunt --rules PATH... --backend ENDPOINT [flags]
 
 Runs Sentinel rules (YAML or .kql files, or folders of them) over exported logs and
 prints what they find. ago() and now() are bound to --as-of, by default the latest
@@ -28,6 +31,14 @@ TimeGenerated in the data. Hunting queries run once. Scheduled and NRT rules run
 of --as-of, looking back their queryPeriod; with --replay they run as Sentinel would, every
 queryFrequency across the data (or --since .. --until), with their trigger, grouping and
 suppression.
+
+With --backend the queries run on a Kusto endpoint instead of over --data: an Azure Data
+Explorer cluster (kusto://HOST/DATABASE or https://HOST/DATABASE), a Log Analytics
+workspace through its ADX proxy (https://ade.loganalytics.io/subscriptions/SUB/
+resourcegroups/RG/providers/microsoft.operationalinsights/workspaces/NAME), the Kusto
+emulator or another socfeed (http://127.0.0.1:PORT/DATABASE). HTTPS endpoints take a
+bearer token from --token-file or $SOCFEED_KUSTO_TOKEN, else sign in with the Azure
+identity chain (AZURE_* environment variables, workload or managed identity, az login).
 
 Exit status: 0 when the hunt ran (findings or not); 1 on an error, including a rule that
 could not run (the others still run and are reported); 2 for a bad command line; 3 with
@@ -45,7 +56,11 @@ type huntOptions struct {
 	format               string
 	failOnFindings       bool
 	progress, noProgress bool
+	backend, tokenFile   string
 }
+
+// kustoTokenEnv names the environment variable holding a bearer token for --backend.
+const kustoTokenEnv = "SOCFEED_KUSTO_TOKEN"
 
 // splitListArgs moves the paths that follow --rules and --data (until the next flag) into
 // their lists, so `--rules a.yaml b.yaml --data logs/` works as the usage says. It returns
@@ -104,12 +119,14 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 	fset.BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit with status 3 when there is any finding")
 	fset.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
 	fset.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
+	fset.StringVar(&o.backend, "backend", "", "run the queries on this Kusto `ENDPOINT` instead of over --data")
+	fset.StringVar(&o.tokenFile, "token-file", "", "read the bearer token for --backend from `FILE` (default: $"+kustoTokenEnv+", else Azure sign-in)")
 	fset.Usage = func() {
 		io.WriteString(e.stderr, huntUsage)
 		fset.PrintDefaults()
 	}
 	rest, stray := splitListArgs(args, map[string]*[]string{"rules": &o.rules, "data": &o.data},
-		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true})
+		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true, "backend": true, "token-file": true})
 	if err := fset.Parse(rest); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK
@@ -153,18 +170,34 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		over[path] = name
 		o.data = append(o.data, path)
 	}
-	if len(o.rules) == 0 || len(o.data) == 0 {
-		e.errorf("hunt: expected --rules and --data, found %s", huntMissing(o))
+	if msg := huntMissing(o); msg != "" {
+		e.errorf("hunt: %s", msg)
+		return exitUsage
+	}
+	if o.tokenFile != "" && o.backend == "" {
+		e.errorf("hunt: --token-file is for --backend, which is not given")
 		return exitUsage
 	}
 
 	rs, failures := loadHuntRules(o.rules)
-	ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over})
-	if err != nil {
-		e.errorf("hunt: reading the data: %v", err)
-		return exitError
+	var eng hunt.Engine
+	if o.backend != "" {
+		be, err := huntBackend(o)
+		if err != nil {
+			e.errorf("hunt: %v", err)
+			return exitError
+		}
+		defer be.Close()
+		eng = be
+	} else {
+		ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over})
+		if err != nil {
+			e.errorf("hunt: reading the data: %v", err)
+			return exitError
+		}
+		huntRejections(e, rep)
+		eng = local.New(ds.Tables, nil, nil)
 	}
-	huntRejections(e, rep)
 
 	showProgress := (o.progress || huntIsTerminal(e.stderr)) && !o.noProgress
 	var prog *huntProgress
@@ -172,7 +205,6 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		prog = &huntProgress{w: e.stderr}
 		opts.Progress = prog.update
 	}
-	eng := hunt.NewLocal(ds.Tables, nil, nil)
 	res, err := hunt.Run(ctx, eng, rs, opts)
 	if prog != nil {
 		prog.clear()
@@ -209,14 +241,47 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// huntMissing says what is wrong with the rules and data flags, or returns "".
 func huntMissing(o huntOptions) string {
+	hasData := len(o.data) > 0
 	switch {
-	case len(o.rules) == 0 && len(o.data) == 0:
-		return "neither"
+	case hasData && o.backend != "":
+		return "expected --data or --backend, not both (--backend runs the queries on the endpoint's data)"
+	case len(o.rules) == 0 && !hasData && o.backend == "":
+		return "expected --rules and --data (or --backend), found neither"
 	case len(o.rules) == 0:
-		return "no --rules"
+		return "expected --rules, found none"
+	case !hasData && o.backend == "":
+		return "expected --data PATH... or --backend ENDPOINT, found neither"
 	}
-	return "no --data"
+	return ""
+}
+
+// huntBackend connects to the Kusto endpoint of --backend. The token comes from
+// --token-file, else $SOCFEED_KUSTO_TOKEN; without one, kusto.NewBackend uses no
+// authentication for loopback and plain-HTTP endpoints and the Azure identity chain for
+// the others.
+func huntBackend(o huntOptions) (*kusto.Backend, error) {
+	var opts kusto.BackendOptions
+	if o.tokenFile != "" {
+		b, err := os.ReadFile(o.tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("in --token-file: %v", err)
+		}
+		opts.Token = strings.TrimSpace(string(b))
+		if opts.Token == "" {
+			return nil, fmt.Errorf("in --token-file: %s is empty", o.tokenFile)
+		}
+	} else if cluster, _, err := kusto.ParseEndpoint(o.backend); err == nil && strings.HasPrefix(cluster, "https:") {
+		// The SDK sends tokens over HTTPS only; a token in the environment is not meant
+		// for a plain-HTTP endpoint (a local socfeed or the emulator).
+		opts.Token = strings.TrimSpace(os.Getenv(kustoTokenEnv))
+	}
+	be, err := kusto.NewBackend(o.backend, opts)
+	if err != nil {
+		return nil, fmt.Errorf("in --backend: %v", err)
+	}
+	return be, nil
 }
 
 // loadHuntRules loads the rules under paths. Rules with errors are not run; they come

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/kql/types"
+	"github.com/socfeed/socfeed/kusto"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/schema"
 )
@@ -245,7 +244,7 @@ func runQuery(ctx context.Context, e *env, args []string) int {
 	var werr error
 	switch o.format {
 	case "json":
-		werr = writeJSON(e.stdout, res)
+		werr = kusto.WriteV1Tables(e.stdout, res)
 	case "csv":
 		werr = writeCSV(e.stdout, res)
 	default:
@@ -330,64 +329,6 @@ func writeTable(w io.Writer, res *exec.Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// jsonValue gives a value's JSON form: numbers, bools, strings for datetimes, timespans,
-// guids and strings, the JSON value itself for dynamic, null for nulls.
-func jsonValue(v types.Value) any {
-	if v.IsNull() && v.Type != types.String {
-		return nil
-	}
-	switch v.Type {
-	case types.Bool:
-		return v.Bool()
-	case types.Int, types.Long:
-		return v.I
-	case types.Real:
-		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
-			return types.FormatReal(v.F)
-		}
-		return v.F
-	case types.Decimal:
-		return json.Number(v.S)
-	case types.Dynamic:
-		return json.RawMessage(v.S)
-	}
-	return cellText(v)
-}
-
-func writeJSON(w io.Writer, res *exec.Result) error {
-	type col struct {
-		Name string `json:"name"`
-		Type string `json:"type"`
-	}
-	type table struct {
-		Name    string  `json:"name,omitempty"`
-		Columns []col   `json:"columns"`
-		Rows    [][]any `json:"rows"`
-		Render  string  `json:"render,omitempty"`
-	}
-	doc := struct {
-		Tables   []table  `json:"tables"`
-		Warnings []string `json:"warnings,omitempty"`
-	}{Warnings: res.Warnings}
-	for _, t := range res.Tables {
-		jt := table{Name: t.Name, Render: t.Render, Rows: [][]any{}}
-		for _, c := range t.Columns {
-			jt.Columns = append(jt.Columns, col{Name: c.Name, Type: c.Type.String()})
-		}
-		for _, r := range t.Rows {
-			row := make([]any, len(r))
-			for j, v := range r {
-				row[j] = jsonValue(v)
-			}
-			jt.Rows = append(jt.Rows, row)
-		}
-		doc.Tables = append(doc.Tables, jt)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
 }
 
 func writeCSV(w io.Writer, res *exec.Result) error {

@@ -49,17 +49,23 @@ func TestQueryFormats(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("query exit %d, stderr:\n%s", code, errs)
 	}
+	// The Kusto REST API v1 response shape.
 	var doc struct {
 		Tables []struct {
-			Columns []struct{ Name, Type string }
-			Rows    [][]any
+			TableName string
+			Columns   []struct{ ColumnName, DataType, ColumnType string }
+			Rows      [][]any
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("json output: %v\n%s", err, out)
 	}
+	if len(doc.Tables) != 1 || doc.Tables[0].TableName != "Table_0" || doc.Tables[0].Columns[0].ColumnName != "t" ||
+		doc.Tables[0].Columns[0].ColumnType != "datetime" || doc.Tables[0].Columns[0].DataType != "DateTime" {
+		t.Fatalf("json tables = %+v, want one v1 table Table_0 with typed columns", doc.Tables)
+	}
 	row := doc.Tables[0].Rows[0]
-	if row[0] != "2024-01-02T03:04:05Z" || row[1] != "01:00:00" || row[3] != nil {
+	if ts, _ := row[0].(string); !strings.HasPrefix(ts, "2024-01-02T03:04:05") || !strings.HasSuffix(ts, "Z") || row[1] != "01:00:00" || row[3] != nil {
 		t.Errorf("json row = %v", row)
 	}
 	if m, ok := row[2].(map[string]any); !ok || len(m["a"].([]any)) != 2 {

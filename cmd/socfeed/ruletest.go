@@ -8,6 +8,7 @@ import (
 
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 )
 
 const testUsage = `usage: socfeed test [--run REGEXP] PATH...
@@ -66,7 +67,7 @@ func runRuleTests(ctx context.Context, e *env, args []string) int {
 		e.errorf("test: no rule test files (*.test.yaml) found")
 		return exitError
 	}
-	results := hunt.RunTests(ctx, files, hunt.LocalOpener(nil), rules.Loader{})
+	results := hunt.RunTests(ctx, files, local.Opener(nil), rules.Loader{})
 	if match != nil {
 		kept := results[:0]
 		for _, r := range results {

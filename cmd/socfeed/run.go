@@ -41,8 +41,10 @@ func commands() map[string]command {
 		"explain": {"print the plan of a KQL query", runExplain},
 		"check":   {"check KQL files and Sentinel rule YAML", runCheck},
 		"ingest":  {"read exported logs into typed tables, optionally into a table store", runIngest},
+		"serve":   {"serve the rule feed web UI and JSON API", runServe},
 		"hunt":    {"run rules over exported logs and report findings", runHunt},
 		"test":    {"run rule unit tests (Name.test.yaml beside Name.yaml)", runRuleTests},
+		"demo":    {"generate a tenant with attacks, hunt it with the built-in rule pack, serve the web UI", runDemo},
 	}
 }
 

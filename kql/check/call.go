@@ -38,6 +38,15 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 		return value{tab: openSchema()}
 	case "column_ifexists", "columnifexists":
 		return c.columnIfExists(e, sc, r)
+	case "column_names_of":
+		// column_names_of(T): the names of T's columns, as a dynamic array.
+		if len(e.Args) != 1 {
+			c.errorf(e, "column_names_of(): expected 1 argument, found %d", len(e.Args))
+		}
+		for _, a := range e.Args {
+			c.value(argValue(a), sc, nil, true)
+		}
+		return value{typ: types.Dynamic}
 	}
 	var f *funcs.Func
 	if c.env.Funcs != nil {
@@ -58,7 +67,8 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 	}
 	c.info.Calls[e] = f
 	argRow := r
-	if f.Kind == funcs.Aggregate {
+	if f.Kind == funcs.Aggregate && (f.Scalar == nil || r != nil && r.agg) {
+		// An aggregate with a scalar form too (hll_merge) is a scalar outside summarize.
 		if r == nil || !r.agg {
 			where := ""
 			if r != nil && r.op != "" {

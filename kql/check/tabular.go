@@ -508,6 +508,13 @@ func (c *checker) op(op syntax.Operator, in *Schema, sc *scope) *Schema {
 				out.set(p.Name.Name, b.typ)
 			}
 		}
+		for _, p := range op.Params {
+			if strings.EqualFold(p.Name.Name, "with_match_id") {
+				if id, ok := p.Value.(*syntax.Ident); ok {
+					out.set(id.Name, types.Long)
+				}
+			}
+		}
 		// Steps refer to each other's columns as `Step.Column`; their shape is checked
 		// loosely.
 		sr := &row{cols: &Schema{Columns: out.Columns, Open: true}, op: "scan"}

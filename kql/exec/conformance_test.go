@@ -33,6 +33,7 @@ const (
 var (
 	confAll = flag.Bool("conf.all", false, "log every conformance failure, not only the first of each kind")
 	confGeo = flag.Bool("conf.geo", false, "also list failures of the geo and graph families")
+	confRun = flag.String("conf.run", "", "run only the examples whose id matches this regexp, and print their results")
 )
 
 type docTable struct {
@@ -54,6 +55,7 @@ type docExample struct {
 	Malformed     bool       `json:"malformed"`
 	Functions     []string   `json:"functions"`
 	Operators     []string   `json:"operators"`
+	Plugins       []string   `json:"plugins"`
 }
 
 // graphOperators and graphFunctions name the graph family: the graph operators and the
@@ -66,8 +68,14 @@ var (
 )
 
 // geoOrGraph reports whether an example belongs to the geo family (it calls a geo_*
-// function) or the graph family (it uses a graph operator or graph function).
+// function or plugin, such as geo_polygon_lookup) or the graph family (it uses a graph
+// operator or graph function).
 func geoOrGraph(ex docExample) bool {
+	for _, p := range ex.Plugins {
+		if strings.HasPrefix(p, "geo_") {
+			return true
+		}
+	}
 	for _, f := range ex.Functions {
 		if strings.HasPrefix(f, "geo_") || graphFunctions[f] {
 			return true
@@ -128,7 +136,14 @@ func TestConformance(t *testing.T) {
 	strict, lenient := 0, 0
 	core, coreStrict, coreLenient := 0, 0, 0
 	reasons := map[string][]string{}
+	var only *regexp.Regexp
+	if *confRun != "" {
+		only = regexp.MustCompile(*confRun)
+	}
 	for _, ex := range exs {
+		if only != nil && !only.MatchString(ex.ID) {
+			continue
+		}
 		isCore := !geoOrGraph(ex)
 		if isCore {
 			core++
@@ -140,6 +155,23 @@ func TestConformance(t *testing.T) {
 			verdict = "error: " + errClass(err)
 		} else {
 			verdict, lenientOK = compareResult(ex, res)
+		}
+		if only != nil {
+			t.Logf("%s: %s\n%s", ex.ID, verdict, ex.Query)
+			if err == nil {
+				for _, tb := range res.Tables {
+					for _, c := range tb.Columns {
+						t.Logf("  column %s:%s", c.Name, c.Type)
+					}
+					for _, r := range tb.Rows {
+						var cells []string
+						for _, v := range r {
+							cells = append(cells, FormatValue(v))
+						}
+						t.Logf("  row %q", cells)
+					}
+				}
+			}
 		}
 		switch {
 		case verdict == "":
@@ -183,6 +215,9 @@ func TestConformance(t *testing.T) {
 		for _, f := range fs[:min(len(fs), show)] {
 			t.Logf("          %s", truncate(f, 240))
 		}
+	}
+	if only != nil {
+		return
 	}
 	if strict < conformanceFloor {
 		t.Errorf("conformance: %d examples pass, below the floor of %d", strict, conformanceFloor)

@@ -301,9 +301,15 @@ SigninLogs | evaluate ipv4_lookup(nets, IPAddress, net, return_unmatched = true)
 
 // joinCases checks every join kind on two small tables; keys compare case-sensitively.
 var joinCases = []scriptCase{
-	{name: "innerunique is the default and dedups the left side",
+	{name: "innerunique is the default and keeps the first left row per key",
 		query: joinPrelude + `L | join R on k | project k, lv, rv`,
-		want:  []string{"k|lv|rv", "a|2|x", "a|2|y", "b|3|z"}},
+		want:  []string{"k|lv|rv", "a|1|x", "a|1|y", "b|3|z"}},
+	{name: "innerunique: a where on a left column applies before the dedup",
+		query: joinPrelude + `L | join R on k | where lv == 2 | project k, lv, rv`,
+		want:  []string{"k|lv|rv", "a|2|x", "a|2|y"}},
+	{name: "innerunique: a where on a right column applies after the join",
+		query: joinPrelude + `L | join R on k | where rv == "y" | project k, lv, rv`,
+		want:  []string{"k|lv|rv", "a|1|y"}},
 	{name: "inner",
 		query: joinPrelude + `L | join kind=inner R on k | project k, lv, rv`,
 		want:  []string{"k|lv|rv", "a|1|x", "a|1|y", "a|2|x", "a|2|y", "b|3|z"}},

@@ -71,13 +71,16 @@ func (x *executor) join(n *plan.Join) ([]*column.Batch, error) {
 	}
 	var li, ri []int32 // output pairs; -1 for a missing side
 	rightMatched := make([]bool, r.Len)
-	// innerunique keeps one left row per key (the last, as the documentation's examples
-	// show).
-	lastLeft := map[string]int32{}
+	// innerunique keeps one left row per key: the first, as join-innerunique.md says
+	// ("The deduplication keeps only the first record") and its example shows. Kusto
+	// calls the choice arbitrary on distributed data; socfeed's input order is stable.
+	keptLeft := map[string]int32{}
 	if n.Kind == plan.InnerUnique {
 		for i := 0; i < l.Len; i++ {
 			if k, ok := joinKeyBytes(buf[:0], lk, i); ok {
-				lastLeft[string(k)] = int32(i)
+				if _, seen := keptLeft[string(k)]; !seen {
+					keptLeft[string(k)] = int32(i)
+				}
 				buf = k
 			}
 		}
@@ -92,7 +95,7 @@ func (x *executor) join(n *plan.Join) ([]*column.Batch, error) {
 		buf, ok = joinKeyBytes(buf[:0], lk, i)
 		var matches []int32
 		if ok {
-			if n.Kind == plan.InnerUnique && lastLeft[string(buf)] != int32(i) {
+			if n.Kind == plan.InnerUnique && keptLeft[string(buf)] != int32(i) {
 				continue // not the row kept for this key
 			}
 			matches = index[string(buf)]

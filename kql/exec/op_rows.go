@@ -453,6 +453,12 @@ func (k *kvScanner) unspecified(out map[string]string, put func(k, v string)) ma
 // newEvaluateProc runs a plugin over its input's rows.
 func (x *executor) newEvaluateProc(n *plan.Evaluate, next processor) (processor, error) {
 	switch n.Plugin {
+	case "rows_near":
+		return x.newRowsNear(n, next)
+	case "rolling_percentile":
+		return x.newRollingPercentile(n, next)
+	case "active_users_count":
+		return x.newActiveUsersCount(n, next)
 	case "bag_unpack":
 		fns, err := x.compileAll(n.Args[:1])
 		if err != nil {

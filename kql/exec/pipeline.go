@@ -350,6 +350,8 @@ func (x *executor) processorFor(n plan.Node, next processor) (processor, error) 
 		return x.newParseProc(n, next)
 	case *plan.ParseKv:
 		return x.newParseKvProc(n, next)
+	case *plan.StepScan:
+		return x.newStepScan(n, next)
 	case *plan.GetSchema:
 		return &getSchemaProc{in: n.Input.Schema(), schema: n.Schema(), next: next}, nil
 	case *plan.Evaluate:

@@ -18,6 +18,7 @@ func Default() *Registry {
 		seriesDecomposeFuncs(),
 		rowFuncs(),
 		userAgentFuncs(),
+		confFuncs(),
 	} {
 		all = append(all, group...)
 	}

@@ -250,13 +250,35 @@ func (b *builder) callFunc(call *syntax.CallExpr, bd *binding, sc *scope, row []
 	if len(args) > len(params) {
 		return nil, nil, errAt(call, "function %q expects %d arguments, found %d", call.Fun.Name, len(params), len(args))
 	}
+	// Arguments bind by position, or by name when written `name = value` (f(c=7, a=12));
+	// parameters given neither take their defaults.
+	given := make([]syntax.Expr, len(params))
+	for i, a := range args {
+		ne, named := a.(*syntax.NamedExpr)
+		if !named || len(ne.Names) != 1 {
+			given[i] = a
+			continue
+		}
+		j := -1
+		for k, p := range params {
+			if p.Name.Name == ne.Names[0].Name {
+				j = k
+			}
+		}
+		if j < 0 {
+			// Not a parameter name: read it by position, as before.
+			given[i] = ne.Value
+			continue
+		}
+		if given[j] != nil {
+			return nil, nil, errAt(a, "function %q: argument %q is given twice", call.Fun.Name, ne.Names[0].Name)
+		}
+		given[j] = ne.Value
+	}
 	for i, p := range params {
 		var ax syntax.Expr
-		if i < len(args) {
-			ax = args[i]
-			if ne, ok := ax.(*syntax.NamedExpr); ok {
-				ax = ne.Value
-			}
+		if given[i] != nil {
+			ax = given[i]
 		} else if p.Default != nil {
 			ax = p.Default
 		} else {

@@ -74,6 +74,12 @@ func (b *builder) scalar(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
 		}
 		return nil, errAt(x, "unknown name %q", x.Name)
 	case *syntax.SelectorExpr:
+		if id, ok := x.X.(*syntax.Ident); ok {
+			// A scan step's state column: step.column.
+			if i := fieldIndex(row, id.Name+"."+x.Sel.Name); i >= 0 {
+				return &ColRef{Index: i, Name: row[i].Name, T: row[i].Type}, nil
+			}
+		}
 		xe, err := b.scalar(x.X, row, sc)
 		if err != nil {
 			return nil, err
@@ -296,6 +302,58 @@ func (b *builder) call(x *syntax.CallExpr, row []Field, sc *scope) (Expr, error)
 		if len(x.Args) == 1 {
 			return b.scalar(x.Args[0], row, sc)
 		}
+	case "array_sort_asc", "array_sort_desc":
+		// With several arrays the call's value is the array of the sorted arrays, so that
+		// array_sort_asc(a, b)[1] is b reordered (extend/project/print give one column per
+		// array instead; see build_multi.go).
+		if sc.lookup(name) == nil {
+			argNames := make([]string, len(x.Args))
+			m, ok, err := b.multiSort(x, name == "array_sort_asc", argNames, row, sc)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				return m.tuple, nil
+			}
+		}
+	case "extract", "percentile_tdigest":
+		// extract(regex, group, text, typeof(T)) converts the captured text to T;
+		// percentile_tdigest(sketch, p, typeof(T)) its percentile.
+		if k := len(x.Args) - 1; name == "extract" && k == 3 || name == "percentile_tdigest" && k == 2 {
+			if to, ok := x.Args[k].(*syntax.TypeofExpr); ok && to.Type != nil {
+				t, ok := types.ParseType(to.Type.Name)
+				if !ok {
+					return nil, errAt(to.Type, "unknown type %q", to.Type.Name)
+				}
+				inner := *x
+				inner.Args = x.Args[:k]
+				e, err := b.call(&inner, row, sc)
+				if err != nil {
+					return nil, err
+				}
+				return &Cast{X: e, T: t}, nil
+			}
+		}
+	case "column_names_of":
+		// column_names_of(T): T's column names, known when the query is planned.
+		if len(x.Args) != 1 {
+			return nil, errAt(x, "column_names_of(): expected 1 argument, found %d", len(x.Args))
+		}
+		if !b.isTabular(x.Args[0], sc) {
+			return nil, errAt(x.Args[0], "column_names_of(): expected a table")
+		}
+		n, err := b.tabular(x.Args[0], sc, nil)
+		if err != nil {
+			return nil, err
+		}
+		buf := []byte{'['}
+		for i, f := range n.Schema() {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = types.AppendJSONString(buf, f.Name)
+		}
+		return &Const{V: types.NewDynamic(string(append(buf, ']')))}, nil
 	}
 	for _, a := range x.Args {
 		if ne, ok := a.(*syntax.NamedExpr); ok {
@@ -323,7 +381,7 @@ func (b *builder) call(x *syntax.CallExpr, row []Field, sc *scope) (Expr, error)
 	if !ok {
 		return nil, errAt(x.Fun, "unknown function %q", name)
 	}
-	if f.Kind == funcs.Aggregate {
+	if f.Kind == funcs.Aggregate && f.Scalar == nil {
 		return nil, errAt(x.Fun, "aggregation function %s() is only allowed in summarize", f.Name)
 	}
 	if f.Scalar == nil {
@@ -513,12 +571,17 @@ func appendDynLit(buf []byte, x syntax.Expr) ([]byte, error) {
 
 // exprName gives the column name an unnamed expression produces, or "" when the operator
 // must pick one. The checker's name wins when it recorded one.
-func (b *builder) exprName(x syntax.Expr, sc *scope) string {
+//
+// row is the input row, when known: a column shadows a let-bound value of the same name.
+func (b *builder) exprName(x syntax.Expr, row []Field, sc *scope) string {
 	if n := b.env.Names[x]; n != "" {
 		return n
 	}
 	switch x := x.(type) {
 	case *syntax.Ident:
+		if fieldIndex(row, x.Name) >= 0 {
+			return x.Name
+		}
 		if bd := sc.lookup(x.Name); bd != nil && bd.scalar != nil {
 			if _, isCol := bd.scalar.(*ColRef); !isCol {
 				return "" // a let-bound value, not a column
@@ -526,13 +589,13 @@ func (b *builder) exprName(x syntax.Expr, sc *scope) string {
 		}
 		return x.Name
 	case *syntax.ParenExpr:
-		return b.exprName(x.X, sc)
+		return b.exprName(x.X, row, sc)
 	case *syntax.SelectorExpr:
-		if n := b.exprName(x.X, sc); n != "" {
+		if n := b.exprName(x.X, row, sc); n != "" {
 			return n + "_" + x.Sel.Name
 		}
 	case *syntax.IndexExpr:
-		if n := b.exprName(x.X, sc); n != "" {
+		if n := b.exprName(x.X, row, sc); n != "" {
 			if l, ok := x.Index.(*syntax.Literal); ok && l.Kind == syntax.LitString {
 				return n + "_" + l.Value
 			}
@@ -547,7 +610,7 @@ func (b *builder) exprName(x syntax.Expr, sc *scope) string {
 		}
 		first := ""
 		if len(x.Args) > 0 {
-			first = b.exprName(x.Args[0], sc)
+			first = b.exprName(x.Args[0], row, sc)
 		}
 		if n, ok := f.ResultName(first); ok {
 			return n

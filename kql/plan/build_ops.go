@@ -171,7 +171,7 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 			if err != nil {
 				return nil, err
 			}
-			name := b.exprName(c, sc)
+			name := b.exprName(c, row, sc)
 			if ne, ok := c.(*syntax.NamedExpr); ok {
 				name = ne.Names[0].Name
 			}
@@ -196,7 +196,7 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 		if err != nil {
 			return nil, err
 		}
-		name := b.exprName(op.Of, sc)
+		name := b.exprName(op.Of, row, sc)
 		if name == "" {
 			name = "Column1"
 		}
@@ -258,6 +258,10 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 		return b.search(op, in, sc)
 	case *syntax.PartitionOp:
 		return b.partition(op, in, sc)
+	case *syntax.ScanOp:
+		return b.scanOp(op, in, sc)
+	case *syntax.ProjectByNamesOp:
+		return b.projectByNames(op, in, sc)
 	case *syntax.BadOperator:
 		return nil, errAt(op, "cannot plan an operator that did not parse")
 	}
@@ -378,10 +382,51 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 		p.Fields = append(p.Fields, Field{Name: name, Type: t})
 	}
 	unnamed := 0
+	defaultName := func(i int) string {
+		if op == "print" {
+			return fmt.Sprintf("print_%d", i)
+		}
+		unnamed++
+		name := fmt.Sprintf("Column%d", unnamed)
+		for fieldIndex(p.Fields, name) >= 0 {
+			unnamed++
+			name = fmt.Sprintf("Column%d", unnamed)
+		}
+		return name
+	}
+	// Calls with several results are computed once per row by a first Project into the
+	// hidden columns tuples (see build_multi.go).
+	var tuples []Expr
+	multi := func(x syntax.Expr, names []*syntax.Ident, i int) (bool, error) {
+		m, ok, err := b.multiCall(x, row, sc)
+		if err != nil || !ok {
+			return false, err
+		}
+		col, hidden := len(row)+len(tuples), hiddenTupleName(len(tuples))
+		tuples = append(tuples, m.tuple)
+		for j, c := range m.cols {
+			name := c.Name
+			if j < len(names) {
+				name = names[j].Name
+			}
+			if name == "" {
+				name = defaultName(i + j)
+			}
+			put(name, tupleElem(col, hidden, j, c.Type))
+		}
+		return true, nil
+	}
 	for i, x := range exprs {
 		if ne, ok := x.(*syntax.NamedExpr); ok {
 			if len(ne.Names) > 1 {
-				return nil, errAt(x, "in '%s': tuple names need a function with several results", op)
+				done, err := multi(ne.Value, ne.Names, i)
+				if err != nil {
+					return nil, err
+				}
+				if !done {
+					return nil, errAt(x, "in '%s': tuple names need a function with several results", op)
+				}
+				continue
 			}
 			e, err := b.scalar(ne.Value, row, sc)
 			if err != nil {
@@ -403,24 +448,35 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 			}
 			continue
 		}
+		if done, err := multi(x, nil, i); err != nil {
+			return nil, err
+		} else if done {
+			continue
+		}
 		e, err := b.scalar(x, row, sc)
 		if err != nil {
 			return nil, err
 		}
-		name := b.exprName(x, sc)
+		name := b.exprName(x, row, sc)
 		if name == "" {
-			if op == "print" {
-				name = fmt.Sprintf("print_%d", i)
-			} else {
-				unnamed++
-				name = fmt.Sprintf("Column%d", unnamed)
-				for fieldIndex(p.Fields, name) >= 0 {
-					unnamed++
-					name = fmt.Sprintf("Column%d", unnamed)
-				}
-			}
+			name = defaultName(i)
 		}
 		put(name, e)
+	}
+	if len(tuples) > 0 {
+		pre := &Project{Input: in, Op: op}
+		for i, f := range row {
+			pre.Exprs = append(pre.Exprs, &ColRef{Index: i, Name: f.Name, T: f.Type})
+			pre.Fields = append(pre.Fields, f)
+		}
+		for i, t := range tuples {
+			pre.Exprs = append(pre.Exprs, t)
+			pre.Fields = append(pre.Fields, Field{Name: hiddenTupleName(i), Type: types.Dynamic})
+			if hasWindow(t) {
+				pre.Serial = true
+			}
+		}
+		p.Input = pre
 	}
 	for _, e := range p.Exprs {
 		if hasWindow(e) {
@@ -475,7 +531,7 @@ func (b *builder) aggregate(x syntax.Expr, given []string, row []Field, byNames 
 			return nil, err
 		}
 		ac.Args = append(ac.Args, e)
-		argNames = append(argNames, b.exprName(a, sc))
+		argNames = append(argNames, b.exprName(a, row, sc))
 	}
 	if len(ac.Args) < f.MinArgs || (f.MaxArgs >= 0 && len(ac.Args) > f.MaxArgs) {
 		return nil, errAt(call, "%s(): expected %s, found %d", f.Name, argCount(f), len(ac.Args))
@@ -536,7 +592,7 @@ func (b *builder) summarize(op *syntax.SummarizeOp, in Node, sc *scope) (Node, e
 			name = ne.Names[0].Name
 			e, err = b.scalar(ne.Value, row, sc)
 		} else {
-			name = b.exprName(x, sc)
+			name = b.exprName(x, row, sc)
 			e, err = b.scalar(x, row, sc)
 		}
 		if err != nil {
@@ -591,7 +647,7 @@ func (b *builder) summarize(op *syntax.SummarizeOp, in Node, sc *scope) (Node, e
 			name := ""
 			if len(given) > 0 {
 				name = given[0]
-			} else if name = b.exprName(x, sc); name == "" {
+			} else if name = b.exprName(x, row, sc); name == "" {
 				name = newName()
 			}
 			posts = append(posts, post{x: x, name: name})
@@ -894,7 +950,7 @@ func (b *builder) mvExpand(op *syntax.MvExpandOp, in Node, sc *scope) (Node, err
 			name = ne.Names[0].Name
 			x = ne.Value
 		} else {
-			name = b.exprName(x, sc)
+			name = b.exprName(x, row, sc)
 		}
 		e, err := b.scalar(x, row, sc)
 		if err != nil {
@@ -1067,6 +1123,27 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 	case "narrow":
 		ev.Fields = []Field{{Name: "Row", Type: types.Long}, {Name: "Column", Type: types.String}, {Name: "Value", Type: types.String}}
 		return ev, nil
+	case "rolling_percentile":
+		return b.rollingPercentile(op, ev)
+	case "active_users_count":
+		return b.activeUsersCount(op, ev)
+	case "rows_near":
+		// rows_near(Condition, NumRows[, RowsAfter]): the rows within NumRows before (and
+		// RowsAfter after) a row where Condition holds, in input order.
+		if in == nil || len(ev.Args) < 2 || len(ev.Args) > 3 {
+			return nil, errAt(op.Call, "rows_near(): expected a condition, a row count and an optional count after")
+		}
+		if t := ev.Args[0].Type(); t != types.Bool && t != types.Dynamic && t != types.Unknown {
+			return nil, errAt(op.Call.Args[0], "rows_near(): the condition must be bool, found %s", t)
+		}
+		for i, a := range ev.Args[1:] {
+			v, ok := FoldConst(a)
+			if !ok || !v.Type.IsInteger() || v.I < 0 {
+				return nil, errAt(op.Call.Args[i+1], "rows_near(): expected a constant non-negative row count")
+			}
+		}
+		ev.Fields = append([]Field(nil), row...)
+		return ev, nil
 	}
 	return nil, errAt(op.Call.Fun, "in 'evaluate': plugin %q is not supported", name)
 }
@@ -1089,7 +1166,7 @@ func (b *builder) topNested(op *syntax.TopNestedOp, in Node, sc *scope) (Node, e
 			name = ne.Names[0].Name
 			ofX = ne.Value
 		} else {
-			name = b.exprName(ofX, sc)
+			name = b.exprName(ofX, row, sc)
 		}
 		of, err := b.scalar(ofX, row, sc)
 		if err != nil {
@@ -1326,7 +1403,7 @@ func (b *builder) pivot(op *syntax.EvaluateOp, in Node, sc *scope) (Node, error)
 		if err != nil {
 			return nil, err
 		}
-		name := b.exprName(a, sc)
+		name := b.exprName(a, row, sc)
 		if name == "" {
 			name = fmt.Sprintf("Column%d", len(p.Keys)+1)
 		}
@@ -1415,7 +1492,18 @@ func (b *builder) ipLookup(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 		return nil, err
 	}
 	extra := map[int]bool{}
-	for _, x := range pos[3:] {
+	for k, x := range pos[3:] {
+		if k == 0 {
+			// return_unmatched may be given by position: ipv6_lookup(T, ip, network, true).
+			if l, ok := unparen(x).(*syntax.Literal); ok && l.Kind == syntax.LitBool {
+				v, err := b.constValue(x, sc)
+				if err != nil {
+					return nil, err
+				}
+				n.Unmatched = v.Bool()
+				continue
+			}
+		}
 		i, err := col(x, row, "input")
 		if err != nil {
 			return nil, err

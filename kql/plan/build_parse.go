@@ -181,7 +181,7 @@ func (b *builder) makeSeries(op *syntax.MakeSeriesOp, in Node, sc *scope) (Node,
 	}
 	byNames := map[string]bool{}
 	for _, x := range op.By {
-		name := b.exprName(x, sc)
+		name := b.exprName(x, row, sc)
 		if ne, ok := x.(*syntax.NamedExpr); ok {
 			name = ne.Names[0].Name
 		}
@@ -220,7 +220,7 @@ func (b *builder) makeSeries(op *syntax.MakeSeriesOp, in Node, sc *scope) (Node,
 		m.Aggs = append(m.Aggs, ac)
 		m.Defaults = append(m.Defaults, def)
 	}
-	axisName := b.exprName(op.On, sc)
+	axisName := b.exprName(op.On, row, sc)
 	if axisName == "" {
 		axisName = "Column1"
 	}

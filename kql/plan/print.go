@@ -57,6 +57,8 @@ func Label(n Node) string {
 		return s
 	case *SingleRow:
 		return "single-row"
+	case *StepScan:
+		return scanLabel(x)
 	case *Values:
 		return fmt.Sprintf("datatable [%s] rows=%d", fieldList(x.Fields), len(x.Rows))
 	case *Range:

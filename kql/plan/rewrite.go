@@ -133,6 +133,43 @@ func pushOne(f *Filter, memo map[Node]Node) Node {
 			out = &Filter{Input: out, Pred: and(stay), Op: f.Op}
 		}
 		return out
+	case *Join:
+		// Conjuncts that read only left columns move to the left input when the join passes
+		// left rows through as they are. For innerunique this happens before the left side
+		// is deduplicated, which is what Kusto does and documents (join-innerunique.md: a
+		// `where` on a left column after the join picks the left row it keeps).
+		switch in.Kind {
+		case InnerUnique, Inner, LeftOuter, LeftSemi, LeftAnti:
+		default:
+			return f
+		}
+		m := make([]int, len(in.Fields))
+		for j := range m {
+			m[j] = -1
+			if j < len(in.LeftOut) {
+				m[j] = in.LeftOut[j]
+			}
+		}
+		var down, stay []Expr
+		for _, c := range conjuncts(f.Pred) {
+			if hasWindow(c) {
+				stay = append(stay, c)
+			} else if r := Remap(c, m, in.Left.Schema()); r != nil {
+				down = append(down, r)
+			} else {
+				stay = append(stay, c)
+			}
+		}
+		if len(down) == 0 {
+			return f
+		}
+		left := pushOne(&Filter{Input: in.Left, Pred: and(down), Op: f.Op}, memo)
+		var out Node = &Join{Left: left, Right: in.Right, Kind: in.Kind, LeftKeys: in.LeftKeys, RightKeys: in.RightKeys,
+			LeftOut: in.LeftOut, RightOut: in.RightOut, Fields: in.Fields, Op: in.Op}
+		if len(stay) > 0 {
+			out = &Filter{Input: out, Pred: and(stay), Op: f.Op}
+		}
+		return out
 	case *Union:
 		// Filter each input, when the predicate reads only columns every input has.
 		off := 0
@@ -216,6 +253,8 @@ func rewriteInputs(n Node, fn func(Node) Node) {
 		if x.Input != nil {
 			x.Input = fn(x.Input)
 		}
+	case *StepScan:
+		x.Input = fn(x.Input)
 	}
 }
 
@@ -444,6 +483,13 @@ func nodeExprs(n Node) []Expr {
 		es = append(es, x.Col)
 		es = append(es, x.Keys...)
 		aggArgs(x.Agg)
+	case *StepScan:
+		for _, st := range x.Steps {
+			es = append(es, st.Cond)
+			for _, a := range st.Assigns {
+				es = append(es, a.X)
+			}
+		}
 	}
 	return es
 }

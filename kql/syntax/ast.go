@@ -515,6 +515,13 @@ type ProjectAwayOp struct {
 	Columns []Expr
 }
 
+// ProjectByNamesOp is `project-by-names Specs`: each spec is a constant string (a column
+// name or a wildcard pattern), a dynamic array of names, or column_names_of(T).
+type ProjectByNamesOp struct {
+	Keyword Pos
+	Specs   []Expr
+}
+
 // ProjectKeepOp is `project-keep Columns` (names and wildcards).
 type ProjectKeepOp struct {
 	Keyword Pos

@@ -387,8 +387,10 @@ func (x *ProjectOp) End() Pos { return lastExpr(x.Exprs, x.Keyword+7) }
 func (x *ProjectAwayOp) Pos() Pos { return x.Keyword }
 func (x *ProjectAwayOp) End() Pos { return lastExpr(x.Columns, x.Keyword+12) }
 
-func (x *ProjectKeepOp) Pos() Pos { return x.Keyword }
-func (x *ProjectKeepOp) End() Pos { return lastExpr(x.Columns, x.Keyword+12) }
+func (x *ProjectByNamesOp) Pos() Pos { return x.Keyword }
+func (x *ProjectByNamesOp) End() Pos { return lastExpr(x.Specs, x.Keyword+16) }
+func (x *ProjectKeepOp) Pos() Pos    { return x.Keyword }
+func (x *ProjectKeepOp) End() Pos    { return lastExpr(x.Columns, x.Keyword+12) }
 
 func (x *ProjectRenameOp) Pos() Pos { return x.Keyword }
 func (x *ProjectRenameOp) End() Pos {
@@ -661,6 +663,7 @@ func (*ExtendOp) node()                   {}
 func (*ProjectOp) node()                  {}
 func (*ProjectAwayOp) node()              {}
 func (*ProjectKeepOp) node()              {}
+func (*ProjectByNamesOp) node()           {}
 func (*ProjectRenameOp) node()            {}
 func (*ProjectReorderOp) node()           {}
 func (*SummarizeOp) node()                {}
@@ -759,6 +762,7 @@ func (*ExtendOp) operatorNode()         {}
 func (*ProjectOp) operatorNode()        {}
 func (*ProjectAwayOp) operatorNode()    {}
 func (*ProjectKeepOp) operatorNode()    {}
+func (*ProjectByNamesOp) operatorNode() {}
 func (*ProjectRenameOp) operatorNode()  {}
 func (*ProjectReorderOp) operatorNode() {}
 func (*SummarizeOp) operatorNode()      {}
@@ -798,6 +802,7 @@ func (x *ExtendOp) OpName() string         { return "extend" }
 func (x *ProjectOp) OpName() string        { return "project" }
 func (x *ProjectAwayOp) OpName() string    { return "project-away" }
 func (x *ProjectKeepOp) OpName() string    { return "project-keep" }
+func (x *ProjectByNamesOp) OpName() string { return "project-by-names" }
 func (x *ProjectRenameOp) OpName() string  { return "project-rename" }
 func (x *ProjectReorderOp) OpName() string { return "project-reorder" }
 func (x *SummarizeOp) OpName() string      { return "summarize" }

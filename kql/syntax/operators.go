@@ -48,6 +48,8 @@ func (p *parser) parseOperator() Operator {
 		return &ProjectAwayOp{Keyword: pos, Columns: p.parseNameList()}
 	case "project-keep":
 		return &ProjectKeepOp{Keyword: pos, Columns: p.parseNameList()}
+	case "project-by-names":
+		return &ProjectByNamesOp{Keyword: pos, Specs: p.parseColumnList(false)}
 	case "project-rename":
 		return p.parseProjectRename(pos)
 	case "project-reorder":

@@ -403,6 +403,9 @@ func (p *printer) node(n Node) {
 	case *ProjectKeepOp:
 		p.str("project-keep ")
 		p.exprs(n.Columns, ", ")
+	case *ProjectByNamesOp:
+		p.str("project-by-names ")
+		p.exprs(n.Specs, ", ")
 	case *ProjectRenameOp:
 		p.str("project-rename ")
 		for i, r := range n.Renames {

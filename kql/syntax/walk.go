@@ -173,6 +173,8 @@ func walkChildren(n Node, visit func(Node)) {
 		exprs(n.Columns)
 	case *ProjectKeepOp:
 		exprs(n.Columns)
+	case *ProjectByNamesOp:
+		exprs(n.Specs)
 	case *ProjectRenameOp:
 		for _, r := range n.Renames {
 			v(r)

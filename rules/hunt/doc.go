@@ -10,8 +10,9 @@
 // alert-details overrides. A rule that fails is reported as a [Failure] with its position
 // in the rule file and never stops the others.
 //
-// The package does not run KQL itself: it asks an [Engine], a narrow interface that the
-// local engine and a remote Kusto cluster can both implement. [WriteJSON], [WriteTable]
+// The package does not run KQL itself: it asks an [Engine], a narrow interface that
+// socfeed's own engine (package rules/hunt/local) and a remote Kusto cluster (package
+// kusto's Backend) both implement. [WriteJSON], [WriteTable]
 // and [WriteCSV] print a [Result].
 //
 // Rule unit tests ([LoadTestFile], [RunTests]) give a rule input rows and check its

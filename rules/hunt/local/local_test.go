@@ -1,8 +1,9 @@
-package hunt
+package local
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,16 +11,51 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/socfeed/socfeed/rules"
+	"github.com/socfeed/socfeed/rules/hunt"
 )
 
-// localSignins opens a Local engine over a few SigninLogs rows, through the log loader.
-func localSignins(t *testing.T) Engine {
+// at parses an RFC 3339 time for tests.
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fired summarizes findings as "window end: row count".
+func fired(fs []hunt.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s: %d", f.Window.End.Format("15:04"), len(f.Rows)))
+	}
+	return out
+}
+
+// queryErrors returns the *hunt.QueryError values in err, looking through joined errors.
+func queryErrors(err error) []*hunt.QueryError {
+	var out []*hunt.QueryError
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, queryErrors(e)...)
+		}
+		return out
+	}
+	var qe *hunt.QueryError
+	if errors.As(err, &qe) {
+		out = append(out, qe)
+	}
+	return out
+}
+
+// localSignins opens an Engine over a few SigninLogs rows, through the log loader.
+func localSignins(t *testing.T) hunt.Engine {
 	t.Helper()
 	rows := `{"TimeGenerated":"2024-05-01T10:00:00Z","UserPrincipalName":"alice@contoso.com","IPAddress":"10.0.0.1","ResultType":"50126"}
 {"TimeGenerated":"2024-05-01T10:20:00Z","UserPrincipalName":"bob@contoso.com","IPAddress":"10.0.0.1","ResultType":"50126"}
 {"TimeGenerated":"2024-05-01T11:30:00Z","UserPrincipalName":"carol@contoso.com","IPAddress":"10.0.0.2","ResultType":"0"}
 `
-	eng, err := LocalOpener(nil)(context.Background(), []TestTable{{Name: "SigninLogs", JSONLines: []byte(rows)}})
+	eng, err := Opener(nil)(context.Background(), []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte(rows)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,12 +65,12 @@ func localSignins(t *testing.T) Engine {
 func TestLocalQuery(t *testing.T) {
 	eng := localSignins(t)
 	ctx := context.Background()
-	first, last, ok, err := DataSpan(ctx, eng)
+	first, last, ok, err := hunt.DataSpan(ctx, eng)
 	if err != nil || !ok || !first.Equal(at("2024-05-01T10:00:00Z")) || !last.Equal(at("2024-05-01T11:30:00Z")) {
 		t.Fatalf("DataSpan = %v, %v, %v, %v", first, last, ok, err)
 	}
 	q := "SigninLogs | where TimeGenerated between (ago(1h) .. now()) | project UserPrincipalName"
-	users := func(q string, now time.Time, w Window) []string {
+	users := func(q string, now time.Time, w hunt.Window) []string {
 		t.Helper()
 		tab, err := eng.Query(ctx, q, now, w)
 		if err != nil {
@@ -46,19 +82,19 @@ func TestLocalQuery(t *testing.T) {
 		}
 		return out
 	}
-	if diff := cmp.Diff([]string{"alice@contoso.com", "bob@contoso.com"}, users(q, at("2024-05-01T10:30:00Z"), Window{})); diff != "" {
+	if diff := cmp.Diff([]string{"alice@contoso.com", "bob@contoso.com"}, users(q, at("2024-05-01T10:30:00Z"), hunt.Window{})); diff != "" {
 		t.Errorf("ago(1h) as of 10:30 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"carol@contoso.com"}, users(q, at("2024-05-01T12:00:00Z"), Window{})); diff != "" {
+	if diff := cmp.Diff([]string{"carol@contoso.com"}, users(q, at("2024-05-01T12:00:00Z"), hunt.Window{})); diff != "" {
 		t.Errorf("ago(1h) as of 12:00 (-want +got):\n%s", diff)
 	}
 	// The window limits the rows before the query sees them: (10:00, 12:00] drops alice.
-	w := Window{at("2024-05-01T10:00:00Z"), at("2024-05-01T12:00:00Z")}
+	w := hunt.Window{Start: at("2024-05-01T10:00:00Z"), End: at("2024-05-01T12:00:00Z")}
 	if diff := cmp.Diff([]string{"bob@contoso.com", "carol@contoso.com"}, users("SigninLogs | project UserPrincipalName", w.End, w)); diff != "" {
 		t.Errorf("windowed (-want +got):\n%s", diff)
 	}
 	// A table the export lacks scans as empty.
-	tab, err := eng.Query(ctx, "AuditLogs | count", last, Window{})
+	tab, err := eng.Query(ctx, "AuditLogs | count", last, hunt.Window{})
 	if err != nil || len(tab.Rows) != 1 || tab.Rows[0][0].I != 0 {
 		t.Errorf("count of a table without data = %v, %v", tab, err)
 	}
@@ -67,7 +103,7 @@ func TestLocalQuery(t *testing.T) {
 func TestLocalQueryErrors(t *testing.T) {
 	eng := localSignins(t)
 	for _, q := range []string{"SigninLogs | where Nope == 1", "SigninLogs | where (", "SigninLogs | summarize count() by"} {
-		_, err := eng.Query(context.Background(), q, time.Now(), Window{})
+		_, err := eng.Query(context.Background(), q, time.Now(), hunt.Window{})
 		qes := queryErrors(err)
 		if len(qes) == 0 {
 			t.Errorf("Query(%q) err = %v, want a QueryError", q, err)
@@ -107,7 +143,7 @@ func TestLocalReplay(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	res, err := Run(context.Background(), localSignins(t), []*rules.Rule{r}, Options{Replay: true})
+	res, err := hunt.Run(context.Background(), localSignins(t), []*rules.Rule{r}, hunt.Options{Replay: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,10 +157,10 @@ func TestLocalReplay(t *testing.T) {
 	}
 	if len(res.Findings) == 1 {
 		f := res.Findings[0]
-		if diff := cmp.Diff([]Entity{{Type: "IP", Identifiers: []Identifier{{"Address", "10.0.0.1"}}}}, f.Entities); diff != "" {
+		if diff := cmp.Diff([]hunt.Entity{{Type: "IP", Identifiers: []hunt.Identifier{{Name: "Address", Value: "10.0.0.1"}}}}, f.Entities); diff != "" {
 			t.Errorf("entities (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]Detail{{Key: "Users", Values: []string{"2"}}}, f.CustomDetails); diff != "" {
+		if diff := cmp.Diff([]hunt.Detail{{Key: "Users", Values: []string{"2"}}}, f.CustomDetails); diff != "" {
 			t.Errorf("custom details (-want +got):\n%s", diff)
 		}
 	}
@@ -133,7 +169,7 @@ func TestLocalReplay(t *testing.T) {
 func TestLocalRuleErrorPosition(t *testing.T) {
 	bad := strings.Replace(sprayRule, "ResultType ==", "ResultTyp ==", 1)
 	r, _ := rules.Loader{}.Load("spray.yaml", []byte(bad))
-	res, err := Run(context.Background(), localSignins(t), []*rules.Rule{r}, Options{})
+	res, err := hunt.Run(context.Background(), localSignins(t), []*rules.Rule{r}, hunt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,22 +183,25 @@ func TestLocalRuleErrorPosition(t *testing.T) {
 }
 
 func TestLocalOpenerRejects(t *testing.T) {
-	_, err := LocalOpener(nil)(context.Background(), []TestTable{{Name: "SigninLogs", JSONLines: []byte("{\"TimeGenerated\": \"not a time\"}\n")}})
+	_, err := Opener(nil)(context.Background(), []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte("{\"TimeGenerated\": \"not a time\"}\n")}})
 	if err == nil || !strings.Contains(err.Error(), "table SigninLogs, row 1") {
-		t.Errorf("LocalOpener of a bad row: err = %v", err)
+		t.Errorf("Opener of a bad row: err = %v", err)
 	}
-	var qe *QueryError
-	_ = errors.As(err, &qe)
+	// Bad test data is not an error in the rule's query.
+	var qe *hunt.QueryError
+	if errors.As(err, &qe) {
+		t.Errorf("Opener of a bad row: err = %v is a *hunt.QueryError", err)
+	}
 }
 
 func TestRuleTestsLocal(t *testing.T) {
-	files, err := FindTests([]string{"testdata/ruletest", "testdata/ruletest-local"})
+	files, err := hunt.FindTests([]string{"../testdata/ruletest", "testdata/ruletest-local"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := RunTests(context.Background(), files, LocalOpener(nil), rules.Loader{})
+	results := hunt.RunTests(context.Background(), files, Opener(nil), rules.Loader{})
 	var b strings.Builder
-	if n := WriteTestReport(&b, results); n != 0 || len(results) != 8 {
+	if n := hunt.WriteTestReport(&b, results); n != 0 || len(results) != 8 {
 		t.Errorf("%d of %d test(s) failed:\n%s", n, len(results), b.String())
 	}
 }

@@ -1,13 +1,16 @@
-package hunt
+// Package local runs the queries of a hunt (package rules/hunt) on socfeed's own engine:
+// [Engine] is a [hunt.Engine] over tables loaded by package logs that parses, checks, plans
+// and executes each query with packages kql/syntax, kql/check, kql/plan and kql/exec, and
+// [Opener] opens such an engine over the tables of a rule unit test.
+//
+// It is apart from package hunt so that the hunt runner depends only on the rule model and
+// KQL values, as a remote engine (package kusto's Backend) does.
+package local
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,19 +21,19 @@ import (
 	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/kql/types"
-	"github.com/socfeed/socfeed/logs"
+	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
 )
 
-// Local is an [Engine] over in-memory tables (as package logs loads them) that runs
+// Engine is a [hunt.Engine] over in-memory tables (as package logs loads them) that runs
 // queries with package exec. Tables of the catalog that have no data scan as empty, so a
 // rule over a table the export lacks runs and finds nothing rather than failing. A window
 // is applied by handing the executor views of the tables holding only the rows in the
 // window; batches wholly inside or outside it are kept or dropped without touching their
 // rows.
 //
-// A Local may be used by one goroutine at a time.
-type Local struct {
+// An Engine may be used by one goroutine at a time.
+type Engine struct {
 	tables  map[string]*column.Table
 	catalog *schema.Catalog // schemas: the Log Analytics catalog plus the loaded tables
 	funcs   *funcs.Registry
@@ -55,9 +58,10 @@ type tickRange struct {
 	ok     bool
 }
 
-// NewLocal returns an engine over tables. cat gives the schemas of tables without data
-// and may be nil for [schema.Default]; reg may be nil for [funcs.Default].
-func NewLocal(tables map[string]*column.Table, cat *schema.Catalog, reg *funcs.Registry) *Local {
+// New returns an engine over tables. cat gives the schemas of tables without data and may
+// be nil for [schema.Default]; the loaded tables are added to it, so a caller that shares
+// cat (a web page checking queries) sees them too. reg may be nil for [funcs.Default].
+func New(tables map[string]*column.Table, cat *schema.Catalog, reg *funcs.Registry) *Engine {
 	if cat == nil {
 		cat = schema.Default()
 	}
@@ -71,11 +75,11 @@ func NewLocal(tables map[string]*column.Table, cat *schema.Catalog, reg *funcs.R
 		}
 		cat.Add(st)
 	}
-	return &Local{tables: tables, catalog: cat, funcs: reg, plans: map[string]compiled{}}
+	return &Engine{tables: tables, catalog: cat, funcs: reg, plans: map[string]compiled{}}
 }
 
 // timeRanges computes, once, the TimeGenerated range of every batch.
-func (l *Local) timeRanges() map[string][]tickRange {
+func (l *Engine) timeRanges() map[string][]tickRange {
 	l.once.Do(func() {
 		l.ranges = map[string][]tickRange{}
 		for name, t := range l.tables {
@@ -102,8 +106,8 @@ func (l *Local) timeRanges() map[string][]tickRange {
 	return l.ranges
 }
 
-// Span implements [Spanner] from the loaded tables.
-func (l *Local) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
+// Span implements [hunt.Spanner] from the loaded tables.
+func (l *Engine) Span(ctx context.Context) (first, last time.Time, ok bool, err error) {
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, rs := range l.timeRanges() {
 		for _, r := range rs {
@@ -119,7 +123,7 @@ func (l *Local) Span(ctx context.Context) (first, last time.Time, ok bool, err e
 }
 
 // view returns the tables limited to the rows with TimeGenerated in w.
-func (l *Local) view(w Window) map[string]*column.Table {
+func (l *Engine) view(w hunt.Window) map[string]*column.Table {
 	if w.IsZero() {
 		return l.tables
 	}
@@ -169,7 +173,7 @@ func (l *Local) view(w Window) map[string]*column.Table {
 }
 
 // extraSchema gives the planner the schemas of catalog tables without data.
-func (l *Local) extraSchema(name string) ([]column.Field, bool) {
+func (l *Engine) extraSchema(name string) ([]column.Field, bool) {
 	st, ok := l.catalog.Table(name)
 	if !ok {
 		return nil, false
@@ -183,7 +187,7 @@ func (l *Local) extraSchema(name string) ([]column.Field, bool) {
 
 // compile parses, checks and plans a query once; the plan does not depend on now() or
 // the window, so replayed runs share it.
-func (l *Local) compile(query string) (*plan.Query, error) {
+func (l *Engine) compile(query string) (*plan.Query, error) {
 	if c, ok := l.plans[query]; ok {
 		return c.q, c.err
 	}
@@ -192,12 +196,12 @@ func (l *Local) compile(query string) (*plan.Query, error) {
 	return q, err
 }
 
-func (l *Local) compileNew(query string) (*plan.Query, error) {
+func (l *Engine) compileNew(query string) (*plan.Query, error) {
 	script, perrs := syntax.Parse(query)
 	if len(perrs) > 0 {
 		var errs []error
 		for _, e := range perrs {
-			errs = append(errs, &QueryError{Offset: int(e.Pos), Msg: e.Msg})
+			errs = append(errs, &hunt.QueryError{Offset: int(e.Pos), Msg: e.Msg})
 		}
 		return nil, errors.Join(errs...)
 	}
@@ -205,7 +209,7 @@ func (l *Local) compileNew(query string) (*plan.Query, error) {
 	var checkErrs []error
 	for _, d := range diags {
 		if d.Severity == check.Error {
-			checkErrs = append(checkErrs, &QueryError{Offset: int(d.Pos), Msg: d.Msg})
+			checkErrs = append(checkErrs, &hunt.QueryError{Offset: int(d.Pos), Msg: d.Msg})
 		}
 	}
 	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit}
@@ -225,7 +229,7 @@ func (l *Local) compileNew(query string) (*plan.Query, error) {
 		}
 		var pe *plan.Error
 		if errors.As(err, &pe) {
-			return nil, &QueryError{Offset: int(pe.Pos), Msg: pe.Msg}
+			return nil, &hunt.QueryError{Offset: int(pe.Pos), Msg: pe.Msg}
 		}
 		return nil, err
 	}
@@ -233,8 +237,8 @@ func (l *Local) compileNew(query string) (*plan.Query, error) {
 	return q, nil
 }
 
-// Query implements [Engine].
-func (l *Local) Query(ctx context.Context, query string, now time.Time, w Window) (*Table, error) {
+// Query implements [hunt.Engine].
+func (l *Engine) Query(ctx context.Context, query string, now time.Time, w hunt.Window) (*hunt.Table, error) {
 	q, err := l.compile(query)
 	if err != nil {
 		return nil, err
@@ -245,83 +249,12 @@ func (l *Local) Query(ctx context.Context, query string, now time.Time, w Window
 		return nil, err
 	}
 	if len(res.Tables) == 0 {
-		return &Table{}, nil
+		return &hunt.Table{}, nil
 	}
 	rt := res.Tables[len(res.Tables)-1]
-	t := &Table{Rows: rt.Rows}
+	t := &hunt.Table{Rows: rt.Rows}
 	for _, c := range rt.Columns {
-		t.Columns = append(t.Columns, Column{Name: c.Name, Type: c.Type})
+		t.Columns = append(t.Columns, hunt.Column{Name: c.Name, Type: c.Type})
 	}
 	return t, nil
-}
-
-// LocalOpener returns an [Opener] for rule tests that loads each test's tables with
-// package logs (inline rows are written to a temporary folder as JSON lines first) and
-// runs the rule on a [Local] engine. A row the loader rejects is an error: the test's
-// data is wrong. cat returns a fresh catalog of table schemas per test (the engine adds
-// the test's tables to it); nil means [schema.Default].
-func LocalOpener(cat func() *schema.Catalog) Opener {
-	return func(ctx context.Context, tables []TestTable) (Engine, error) {
-		dir, err := os.MkdirTemp("", "socfeed-ruletest-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dir)
-		var paths []string
-		over := map[string]string{}
-		for i, t := range tables {
-			p := t.File
-			if p == "" {
-				p = filepath.Join(dir, fmt.Sprintf("%d-%s.jsonl", i, sanitize(t.Name)))
-				if err := os.WriteFile(p, t.JSONLines, 0o600); err != nil {
-					return nil, err
-				}
-			}
-			paths = append(paths, p)
-			over[p] = t.Name
-		}
-		c := schema.Default()
-		if cat != nil {
-			c = cat()
-		}
-		ds := &logs.Dataset{Tables: map[string]*column.Table{}}
-		if len(paths) > 0 {
-			var rep *logs.Report
-			ds, rep, err = logs.Load(ctx, paths, logs.Options{Catalog: c, TableOverride: over, Workers: 1})
-			if err != nil {
-				return nil, err
-			}
-			if len(rep.Rejected) > 0 {
-				var msgs []string
-				for _, r := range rep.Rejected[:min(len(rep.Rejected), 5)] {
-					msgs = append(msgs, tableOfRejection(r, tables, dir))
-				}
-				return nil, fmt.Errorf("%d row(s) rejected: %s", len(rep.Rejected), strings.Join(msgs, "; "))
-			}
-		}
-		return NewLocal(ds.Tables, c, nil), nil
-	}
-}
-
-// tableOfRejection describes a rejected row, naming the table rather than the temporary
-// file for inline rows.
-func tableOfRejection(r logs.Rejection, tables []TestTable, dir string) string {
-	if strings.HasPrefix(r.File, dir) {
-		for i, t := range tables {
-			if filepath.Base(r.File) == fmt.Sprintf("%d-%s.jsonl", i, sanitize(t.Name)) {
-				return fmt.Sprintf("table %s, row %d: %s", t.Name, r.Line, r.Reason)
-			}
-		}
-	}
-	return r.String()
-}
-
-// sanitize makes a table name safe as a file name.
-func sanitize(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == 0 {
-			return '_'
-		}
-		return r
-	}, name)
 }

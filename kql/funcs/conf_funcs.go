@@ -1,0 +1,14 @@
+package funcs
+
+// confFuncs declares the functions added to pass the documentation's examples: the
+// element-wise series functions and the array, bag, string and conversion functions the
+// conf_*.go files hold.
+func confFuncs() []*Func {
+	var out []*Func
+	out = append(out, confSeriesFuncs()...)
+	out = append(out, confMiscFuncs()...)
+	out = append(out, confPunycodeFuncs()...)
+	out = append(out, confConvertFuncs()...)
+	out = append(out, confAggFuncs()...)
+	return out
+}

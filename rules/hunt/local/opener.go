@@ -1,0 +1,85 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/logs"
+	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/schema"
+)
+
+// Opener returns a [hunt.Opener] for rule tests that loads each test's tables with
+// package logs (inline rows are written to a temporary folder as JSON lines first) and
+// runs the rule on an [Engine]. A row the loader rejects is an error: the test's
+// data is wrong. cat returns a fresh catalog of table schemas per test (the engine adds
+// the test's tables to it); nil means [schema.Default].
+func Opener(cat func() *schema.Catalog) hunt.Opener {
+	return func(ctx context.Context, tables []hunt.TestTable) (hunt.Engine, error) {
+		dir, err := os.MkdirTemp("", "socfeed-ruletest-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		var paths []string
+		over := map[string]string{}
+		for i, t := range tables {
+			p := t.File
+			if p == "" {
+				p = filepath.Join(dir, fmt.Sprintf("%d-%s.jsonl", i, sanitize(t.Name)))
+				if err := os.WriteFile(p, t.JSONLines, 0o600); err != nil {
+					return nil, err
+				}
+			}
+			paths = append(paths, p)
+			over[p] = t.Name
+		}
+		c := schema.Default()
+		if cat != nil {
+			c = cat()
+		}
+		ds := &logs.Dataset{Tables: map[string]*column.Table{}}
+		if len(paths) > 0 {
+			var rep *logs.Report
+			ds, rep, err = logs.Load(ctx, paths, logs.Options{Catalog: c, TableOverride: over, Workers: 1})
+			if err != nil {
+				return nil, err
+			}
+			if len(rep.Rejected) > 0 {
+				var msgs []string
+				for _, r := range rep.Rejected[:min(len(rep.Rejected), 5)] {
+					msgs = append(msgs, tableOfRejection(r, tables, dir))
+				}
+				return nil, fmt.Errorf("%d row(s) rejected: %s", len(rep.Rejected), strings.Join(msgs, "; "))
+			}
+		}
+		return New(ds.Tables, c, nil), nil
+	}
+}
+
+// tableOfRejection describes a rejected row, naming the table rather than the temporary
+// file for inline rows.
+func tableOfRejection(r logs.Rejection, tables []hunt.TestTable, dir string) string {
+	if strings.HasPrefix(r.File, dir) {
+		for i, t := range tables {
+			if filepath.Base(r.File) == fmt.Sprintf("%d-%s.jsonl", i, sanitize(t.Name)) {
+				return fmt.Sprintf("table %s, row %d: %s", t.Name, r.Line, r.Reason)
+			}
+		}
+	}
+	return r.String()
+}
+
+// sanitize makes a table name safe as a file name.
+func sanitize(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r == 0 {
+			return '_'
+		}
+		return r
+	}, name)
+}
