@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -11,16 +12,20 @@ import (
 // `Detections`, `Hunting Queries` or `Solutions`), only the rule folders are read:
 // `Detections/`, `Hunting Queries/`, `Solutions/*/Analytic Rules/` and
 // `Solutions/*/Hunting Queries/`; otherwise every .yaml, .yml and .kql file under root is.
-// Hidden folders are skipped. YAML files with none of the keys `id`, `name` and `query`
-// are not rules (parsers, workbooks) and are skipped with a warning. A broken file is
-// reported and never stops the others; rules with errors are returned too, so callers
-// decide what to do with them. root may also name a single file.
+// Hidden folders are skipped, and so are rule unit tests (`*.test.yaml`, `*.test.yml`,
+// read by package hunt), silently. YAML files with none of the keys `id`, `name` and
+// `query` are not rules (parsers, workbooks) and are skipped with a warning. Files in a
+// hunting-queries folder ([InHuntingFolder] of the path below root's own folder) are
+// loaded with [Loader.HuntingFolder] set. A broken file is reported and never stops the
+// others; rules with errors are returned too, so callers decide what to do with them.
+// root may also name a single file.
 func (l Loader) LoadDir(root string) ([]*Rule, Diagnostics) {
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, Diagnostics{{File: root, Severity: Error, Msg: errText(err)}}
 	}
 	if !info.IsDir() {
+		l.HuntingFolder = l.HuntingFolder || InHuntingFolder(root)
 		r, ds := l.LoadFile(root)
 		if r == nil {
 			return nil, ds
@@ -41,10 +46,14 @@ func (l Loader) LoadDir(root string) ([]*Rule, Diagnostics) {
 				}
 				return nil
 			}
-			if !isRuleFile(path) {
+			if !isRuleFile(path) || isRuleTestFile(path) {
 				return nil
 			}
-			r, ds := l.LoadFile(path)
+			fl := l
+			if rel, err := filepath.Rel(root, path); err == nil {
+				fl.HuntingFolder = l.HuntingFolder || InHuntingFolder(filepath.Join(filepath.Base(root), rel))
+			}
+			r, ds := fl.LoadFile(path)
 			if r != nil && !isRuleYAML(r) {
 				diags = append(diags, Diagnostic{File: path, Severity: Warning,
 					Msg: "skipped: not a rule (no 'id', 'name' or 'query' key)"})
@@ -100,6 +109,21 @@ func isRuleFile(path string) bool {
 		return true
 	}
 	return false
+}
+
+// isRuleTestFile reports whether path names a rule unit test file (package hunt).
+func isRuleTestFile(path string) bool {
+	name := strings.ToLower(path)
+	return strings.HasSuffix(name, ".test.yaml") || strings.HasSuffix(name, ".test.yml")
+}
+
+// InHuntingFolder reports whether path lies in a hunting-queries folder: whether one of
+// its folders is named `Hunting Queries` (ignoring case), as in an Azure-Sentinel
+// checkout and its solutions. Callers of [Loader.LoadFile] may use it to set
+// [Loader.HuntingFolder]; [Loader.LoadDir] does so with the path below its root's folder.
+func InHuntingFolder(path string) bool {
+	parts := strings.Split(strings.ReplaceAll(path, `\`, "/"), "/")
+	return slices.ContainsFunc(parts[:len(parts)-1], func(p string) bool { return strings.EqualFold(p, "Hunting Queries") })
 }
 
 // isRuleYAML reports whether a loaded file looks like a rule at all. KQL files always do.

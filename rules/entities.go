@@ -1,9 +1,58 @@
 package rules
 
-// entityTypes lists the Sentinel entity types an analytic rule may map, in the order of
-// Microsoft's entity reference.
-func entityTypes() []string {
+import "strings"
+
+// EntityTypes returns the Sentinel entity types an analytic rule may map, in their
+// canonical spelling and in the order of Microsoft's entity reference. The caller owns
+// the slice.
+func EntityTypes() []string {
 	return []string{"Account", "Host", "IP", "Malware", "File", "Process", "CloudApplication", "DNS", "AzureResource", "FileHash", "RegistryKey", "RegistryValue", "SecurityGroup", "URL", "IoTDevice", "Mailbox", "MailCluster", "MailMessage", "SubmissionMail"}
+}
+
+// CanonicalEntityType returns the canonical spelling of a Sentinel entity type (one of
+// [EntityTypes]) written as s, and whether s names one. Names match ignoring case, spaces,
+// hyphens and underscores, so "Url", "url", "Azure resource" and "azure-resource" (the
+// spelling of serialized alert entities) all name a type, and "URL" and "AzureResource"
+// are returned.
+func CanonicalEntityType(s string) (string, bool) {
+	key := entityTypeKey(s)
+	if key == "" {
+		return "", false
+	}
+	for _, t := range EntityTypes() {
+		if entityTypeKey(t) == key {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func entityTypeKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case ' ', '-', '_':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToLower(b.String())
+}
+
+// huntingEntityTypes lists the entity types that Sentinel knows from alerts
+// (SecurityAlert.Entities, where NetworkConnection is "network-connection") but that the
+// entity mappings of analytic rules do not take. Hunting queries of the Azure-Sentinel
+// repository map them, and Sentinel deploys hunting queries as saved searches without
+// checking their mappings, so the loader accepts them in hunting queries, with a warning.
+func huntingEntityTypes() []string { return []string{"NetworkConnection"} }
+
+// huntingEntityIdentifiers returns the identifiers of one of [huntingEntityTypes].
+func huntingEntityIdentifiers(entityType string) ([]string, bool) {
+	switch entityType {
+	case "NetworkConnection":
+		return []string{"SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol"}, true
+	}
+	return nil, false
 }
 
 // EntityIdentifiers returns the identifiers an entity mapping of the given Sentinel

@@ -184,10 +184,14 @@ func triggerOperatorOf(s string) (TriggerOperator, bool) {
 // kind decides the rule's kind from `kind` and the scheduling keys.
 func (d *decoder) kind(r *Rule) {
 	v, ok := d.keys["kind"]
+	if d.huntingFolder {
+		d.huntingFolderKind(r, v)
+		return
+	}
 	if !ok || isNull(v) {
 		// Without 'kind', a file with the whole schedule is an old-style scheduled rule;
 		// one with only part of it is a hunting query carrying stray keys.
-		sched := []string{"queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"}
+		sched := schedulingKeys()
 		var have []string
 		for _, k := range sched {
 			if _, has := d.keys[k]; has {
@@ -225,6 +229,31 @@ func (d *decoder) kind(r *Rule) {
 	}
 }
 
+// schedulingKeys are the keys that give a scheduled rule its schedule and trigger.
+func schedulingKeys() []string {
+	return []string{"queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"}
+}
+
+// huntingFolderKind makes a file of a hunting-queries folder a hunting query: Sentinel
+// deploys such files as hunting queries, so `kind: Scheduled` (written by some) and the
+// scheduling keys have no effect, which the loader says with warnings. v is the value
+// of `kind`, or nil.
+func (d *decoder) huntingFolderKind(r *Rule, v *yaml.Node) {
+	r.Kind = KindHunting
+	if v != nil && !isNull(v) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
+		if strings.EqualFold(v.Value, "Scheduled") || strings.EqualFold(v.Value, "NRT") {
+			d.warnf(v, "'kind: %s' has no effect: a file in a hunting-queries folder is a hunting query", v.Value)
+		} else {
+			d.errorf(v, "in 'kind': expected 'Scheduled' or 'NRT', found %q", v.Value)
+		}
+	}
+	for _, k := range schedulingKeys() {
+		if _, has := d.keys[k]; has {
+			d.report(Warning, r.Keys[k], "'%s' has no effect on a hunting query (the file is in a hunting-queries folder)", k)
+		}
+	}
+}
+
 // required reports missing required keys at the start of the rule mapping.
 func (d *decoder) required(r *Rule, root *yaml.Node) {
 	if _, ok := d.keys["resources"]; ok {
@@ -242,12 +271,22 @@ func (d *decoder) required(r *Rule, root *yaml.Node) {
 	}
 	for _, k := range need {
 		v, ok := d.keys[k]
+		empty := ok && (isNull(v) || (v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && strings.TrimSpace(v.Value) == ""))
 		switch {
+		case k == "id" && r.Kind == KindHunting && (!ok || empty):
+			// Sentinel names hunting queries by file; the corpus has some without an id.
+			r.ID = DerivedID(d.file)
+			at := root
+			what := "missing key 'id'"
+			if ok {
+				at, what = v, "'id' is empty"
+			}
+			d.warnf(at, "%s; the hunting query gets the id %s, derived from its path", what, r.ID)
 		case !ok && (r.Kind == KindHunting || k == "id" || k == "name" || k == "query"):
 			d.errorf(root, "missing required key '%s'", k)
 		case !ok:
 			d.errorf(root, "missing required key '%s' for a %s rule", k, r.Kind)
-		case isNull(v) || (v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && strings.TrimSpace(v.Value) == ""):
+		case empty:
 			d.errorf(v, "'%s' is empty", k)
 		}
 	}
@@ -273,8 +312,16 @@ func (d *decoder) crossChecks(r *Rule) {
 				FormatDuration(r.QueryPeriod), FormatDuration(r.QueryFrequency))
 		}
 	}
+	for _, h := range d.huntingEntities {
+		if r.Kind == KindHunting {
+			d.warnf(h.node, "in 'entityMappings': analytic rules cannot map entity type '%s' (Sentinel knows it from alerts only); a hunting query keeps it", h.typ)
+		} else {
+			d.errorf(h.node, "in 'entityMappings': a %s rule cannot map entity type '%s' (Sentinel knows it from alerts only); expected one of %s",
+				r.Kind, h.typ, strings.Join(EntityTypes(), ", "))
+		}
+	}
 	if r.Kind == KindNRT {
-		for _, k := range []string{"queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"} {
+		for _, k := range schedulingKeys() {
 			if n, ok := d.keys[k]; ok {
 				d.warnf(n, "'%s' has no effect on an NRT rule", k)
 			}

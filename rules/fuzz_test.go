@@ -13,6 +13,8 @@ import (
 // file, and that QueryPos maps every query offset inside the file.
 func FuzzLoad(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.yaml")
+	hunting, _ := filepath.Glob("testdata/Hunting Queries/*.yaml")
+	files = append(files, hunting...)
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
@@ -23,20 +25,23 @@ func FuzzLoad(f *testing.F) {
 	}
 	cat := attack.Default()
 	f.Fuzz(func(t *testing.T, text []byte) {
-		r, ds := Loader{ATTACK: cat}.Load("f.yaml", text)
 		lines := strings.Count(string(text), "\n") + 1
-		for _, d := range ds {
-			if d.Line < 0 || d.Line > lines {
-				t.Errorf("diagnostic %s is outside the %d-line file", d, lines)
+		// also as a file of a hunting-queries folder, where kind and id are judged otherwise
+		for _, l := range []Loader{{ATTACK: cat}, {ATTACK: cat, HuntingFolder: true}} {
+			r, ds := l.Load("Hunting Queries/f.yaml", text)
+			for _, d := range ds {
+				if d.Line < 0 || d.Line > lines {
+					t.Errorf("diagnostic %s is outside the %d-line file", d, lines)
+				}
 			}
-		}
-		if r == nil || r.query.src == nil {
-			return // no query, or one of the wrong type
-		}
-		for i := 0; i <= len(r.Query); i++ {
-			line, col := r.QueryPos(i)
-			if line < 1 || line > lines || col < 1 {
-				t.Fatalf("QueryPos(%d) = %d:%d outside the %d-line file", i, line, col, lines)
+			if r == nil || r.query.src == nil {
+				continue // no query, or one of the wrong type
+			}
+			for i := 0; i <= len(r.Query); i++ {
+				line, col := r.QueryPos(i)
+				if line < 1 || line > lines || col < 1 {
+					t.Fatalf("QueryPos(%d) = %d:%d outside the %d-line file", i, line, col, lines)
+				}
 			}
 		}
 	})

@@ -23,6 +23,12 @@ type Loader struct {
 	// ATTACK, when not nil, is used to warn about unknown tactics, unknown, revoked or
 	// deprecated technique ids, and techniques none of whose tactics the rule lists.
 	ATTACK *attack.Catalog
+	// HuntingFolder says the files come from a hunting-queries folder (`Hunting Queries/`
+	// of an Azure-Sentinel checkout or of a solution; see [InHuntingFolder]). Sentinel
+	// deploys every file of such a folder as a hunting query, so the loader reads it as
+	// one whatever its `kind` says, and warns about `kind` and the scheduling keys
+	// instead of requiring a severity and a schedule. [Loader.LoadDir] sets it per file.
+	HuntingFolder bool
 }
 
 // LoadFile reads and loads one rule file: YAML (.yaml, .yml) or a plain KQL hunting query
@@ -61,7 +67,7 @@ func (l Loader) LoadKQL(file string, text []byte) (*Rule, Diagnostics) {
 // syntax errors, wrong types, bad values and missing required keys are errors. The rule
 // is nil only when the text is not a YAML mapping. file names the text in diagnostics.
 func (l Loader) Load(file string, text []byte) (*Rule, Diagnostics) {
-	d := &decoder{file: file, src: newSource(text)}
+	d := &decoder{file: file, src: newSource(text), huntingFolder: l.HuntingFolder}
 	r := d.decode(text)
 	if r != nil && l.ATTACK != nil {
 		d.checkATTACK(r, l.ATTACK)
@@ -84,6 +90,11 @@ type decoder struct {
 	src   *source
 	diags Diagnostics
 	keys  map[string]*yaml.Node // top-level value nodes by key
+	// huntingFolder is [Loader.HuntingFolder].
+	huntingFolder bool
+	// huntingEntities are the entity mappings of types only hunting queries may map; they
+	// are judged once the rule's kind is known.
+	huntingEntities []huntingEntity
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {

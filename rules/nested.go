@@ -100,13 +100,9 @@ func (d *decoder) entityMappings(n *yaml.Node) []EntityMapping {
 		switch {
 		case typeNode == nil:
 			d.errorf(e, "in '%s': missing required key 'entityType'", where)
-		case em.EntityType == "":
-		case !typeOK:
-			if s := suggest(em.EntityType, entityTypes()); s != "" {
-				d.errorf(typeNode, "in '%s': unknown entity type %q; did you mean '%s'?", where, em.EntityType, s)
-			} else {
-				d.errorf(typeNode, "in '%s': unknown entity type %q", where, em.EntityType)
-			}
+		case em.EntityType == "" || typeOK:
+		default:
+			em.EntityType, known, typeOK = d.entityType(where, typeNode, em.EntityType)
 		}
 		if fieldsNode == nil {
 			d.errorf(e, "in '%s': missing required key 'fieldMappings'", where)
@@ -128,6 +124,42 @@ func (d *decoder) entityMappings(n *yaml.Node) []EntityMapping {
 		d.errorf(n, "in '%s': a rule takes at most 10 entity mappings, found %d", where, len(out))
 	}
 	return out
+}
+
+// entityType resolves an entity type that is not spelled as Sentinel's schema spells it:
+// a variant spelling of a known type gets a warning and its canonical spelling; a type
+// only hunting queries may map is noted for crossChecks, which knows the rule's kind;
+// anything else is an error. It returns the type to keep, its identifiers and whether
+// the type is known.
+func (d *decoder) entityType(where string, n *yaml.Node, t string) (string, []string, bool) {
+	if c, ok := CanonicalEntityType(t); ok {
+		d.warnf(n, "in '%s': entity type '%s' is spelled '%s' in Sentinel's schema", where, t, c)
+		ids, _ := EntityIdentifiers(c)
+		return c, ids, true
+	}
+	for _, h := range huntingEntityTypes() {
+		if entityTypeKey(h) != entityTypeKey(t) {
+			continue
+		}
+		if h != t {
+			d.warnf(n, "in '%s': entity type '%s' is spelled '%s' in Sentinel's schema", where, t, h)
+		}
+		d.huntingEntities = append(d.huntingEntities, huntingEntity{n, h})
+		ids, _ := huntingEntityIdentifiers(h)
+		return h, ids, true
+	}
+	if s := suggest(t, EntityTypes()); s != "" {
+		d.errorf(n, "in '%s': unknown entity type %q; did you mean '%s'?", where, t, s)
+	} else {
+		d.errorf(n, "in '%s': unknown entity type %q", where, t)
+	}
+	return t, nil, false
+}
+
+// huntingEntity is an entity mapping of a type only hunting queries may map.
+type huntingEntity struct {
+	node *yaml.Node // the entityType value
+	typ  string     // its canonical spelling
 }
 
 func (d *decoder) fieldMappings(n *yaml.Node) []FieldMapping {
@@ -304,9 +336,15 @@ func (d *decoder) groupingConfiguration(n *yaml.Node) *GroupingConfiguration {
 		case "groupByEntities":
 			g.GroupByEntities = d.strList(at, v)
 			for i, t := range g.GroupByEntities {
-				if _, ok := EntityIdentifiers(t); !ok && i < len(v.Content) {
-					d.errorf(v.Content[i], "in '%s': unknown entity type %q", at, t)
+				if _, ok := EntityIdentifiers(t); ok || i >= len(v.Content) {
+					continue
 				}
+				if c, ok := CanonicalEntityType(t); ok {
+					d.warnf(v.Content[i], "in '%s': entity type '%s' is spelled '%s' in Sentinel's schema", at, t, c)
+					g.GroupByEntities[i] = c
+					continue
+				}
+				d.errorf(v.Content[i], "in '%s': unknown entity type %q", at, t)
 			}
 		case "groupByAlertDetails":
 			g.GroupByAlertDetails = d.strList(at, v)

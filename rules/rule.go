@@ -92,10 +92,12 @@ const (
 type Rule struct {
 	// File is the path the rule was loaded from, as given to the loader.
 	File string
-	// Kind is the rule's kind: from `kind`, else Scheduled when the rule has scheduling
-	// fields, else Hunting.
+	// Kind is the rule's kind: Hunting for a file of a hunting-queries folder
+	// ([Loader.HuntingFolder]); else from `kind`; else Scheduled when the rule has the
+	// whole schedule, else Hunting.
 	Kind Kind
 
+	// ID is `id`; a hunting query without one gets [DerivedID] of its file.
 	ID                    string
 	Name                  string
 	Description           string
@@ -175,6 +177,8 @@ type KeyValue struct {
 
 // EntityMapping maps result columns to the identifiers of one Sentinel entity.
 type EntityMapping struct {
+	// EntityType is the type in the canonical spelling of [EntityTypes] ("URL" for a
+	// file's "Url"), or, in hunting queries, "NetworkConnection".
 	EntityType    string
 	FieldMappings []FieldMapping
 	Pos           Pos

@@ -43,27 +43,41 @@ func readExpectations(t *testing.T, text []byte) []expectation {
 	return out
 }
 
-// TestSamples loads testdata/*.good.yaml and *.bad.yaml. Good samples must load without
-// errors, bad ones with at least one; in both, every diagnostic must be announced by an
-// "# expect" comment naming its position and a fragment of its message, and every
-// comment must be met.
+// TestSamples loads testdata/*.good.yaml and *.bad.yaml, and those under
+// testdata/Hunting Queries as a hunting-queries folder (which must give hunting queries).
+// Good samples must load without errors, bad ones with at least one; in both, every
+// diagnostic must be announced by an "# expect" comment naming its position and a
+// fragment of its message, and every comment must be met.
 func TestSamples(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	hunting, err := filepath.Glob("testdata/Hunting Queries/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hunting) == 0 {
+		t.Fatal("no samples under testdata/Hunting Queries")
+	}
+	files = append(files, hunting...)
 	if len(files) == 0 {
 		t.Fatal("no samples under testdata")
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
+		name := strings.TrimPrefix(filepath.ToSlash(f), "testdata/")
+		t.Run(name, func(t *testing.T) {
 			text, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := readExpectations(t, text)
-			r, ds := Loader{ATTACK: attack.Default()}.Load(f, text)
+			inHunting := InHuntingFolder(f)
+			r, ds := Loader{ATTACK: attack.Default(), HuntingFolder: inHunting}.Load(f, text)
 			good := strings.HasSuffix(f, ".good.yaml")
+			if inHunting && r != nil && r.Kind != KindHunting {
+				t.Errorf("sample of a hunting-queries folder loads as a %s rule, want a hunting query", r.Kind)
+			}
 			if good && (r == nil || ds.HasErrors()) {
 				t.Errorf("good sample has errors:\n%s", ds)
 			}

@@ -27,16 +27,30 @@ func (s *Server) Guard(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/login" {
-			s.login(w, r)
-			return
+		if s.admit(w, r) {
+			next.ServeHTTP(w, r)
 		}
-		if !s.authorized(r) {
-			s.unauthorized(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// admit applies the access token to r: it reports whether r may go on, and otherwise
+// has answered it (the login page, or 401).
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
+	switch {
+	case s.cfg.Token == "":
+		return true
+	case r.URL.Path == "/login":
+		setSecurityHeaders(w.Header())
+		s.login(w, r)
+		return false
+	case s.authorized(r):
+		return true
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/static/"):
+		return true // the embedded CSS and JavaScript hold no data, and the login page needs them
+	}
+	setSecurityHeaders(w.Header())
+	s.unauthorized(w, r)
+	return false
 }
 
 // authorized reports whether r carries the access token, comparing in constant time.

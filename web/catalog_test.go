@@ -14,7 +14,7 @@ import (
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules"
-	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 )
 
 // testCatalog is a [Catalog] over a few rules held in memory, for driving the server in
@@ -275,7 +275,7 @@ func newTestServer(t *testing.T, withData bool) *Server {
 	cfg := Config{Catalog: newTestCatalog(t)}
 	if withData {
 		cfg.Data = testData(t)
-		cfg.Runner = NewHuntRunner(hunt.NewLocal(cfg.Data.Tables, nil, nil))
+		cfg.Runner = NewHuntRunner(local.New(cfg.Data.Tables, nil, nil))
 	}
 	s, err := New(cfg)
 	if err != nil {

@@ -443,15 +443,15 @@ func NavigatorLayer(c *Coverage) ([]byte, error) {
 	}
 	colors := navColors[layer]
 	l := navLayer{
-		Name:        "socfeed coverage: " + layerTitle(layer),
-		Versions:    navVersions{Attack: majorVersion(c.ATTACKVersion), Navigator: "5.1.0", Layer: "4.5"},
-		Domain:      "enterprise-attack",
-		Description: fmt.Sprintf("%d of %d techniques scored by %s; %d rules (%d mapped, %d data ready, %d fired)", c.Covered, c.Techniques, layerTitle(layer), c.Rules, c.Mapped, c.Ready, c.Fired),
-		Filters:     navFilters{Platforms: []string{"Windows", "Linux", "macOS", "Network", "PRE", "Containers", "IaaS", "SaaS", "Office Suite", "Identity Provider"}},
-		Sorting:     3, // by score, descending
-		Layout:      navLayout{Layout: "side", AggregateFunction: "average", ShowID: true, ShowName: true},
-		Techniques:  []navTechnique{},
-		Gradient:    navGradient{Colors: []string{colors[0], colors[1]}, MinValue: 1, MaxValue: 1},
+		Name:                          "socfeed coverage: " + layerTitle(layer),
+		Versions:                      navVersions{Attack: majorVersion(c.ATTACKVersion), Navigator: "5.1.0", Layer: "4.5"},
+		Domain:                        "enterprise-attack",
+		Description:                   fmt.Sprintf("%d of %d techniques scored by %s; %d rules (%d mapped, %d data ready, %d fired)", c.Covered, c.Techniques, layerTitle(layer), c.Rules, c.Mapped, c.Ready, c.Fired),
+		Filters:                       navFilters{Platforms: []string{"Windows", "Linux", "macOS", "Network", "PRE", "Containers", "IaaS", "SaaS", "Office Suite", "Identity Provider"}},
+		Sorting:                       3, // by score, descending
+		Layout:                        navLayout{Layout: "side", AggregateFunction: "average", ShowID: true, ShowName: true},
+		Techniques:                    []navTechnique{},
+		Gradient:                      navGradient{Colors: []string{colors[0], colors[1]}, MinValue: 1, MaxValue: 1},
 		Metadata:                      []navMetadata{{Name: "layer", Value: layer}},
 		Links:                         []navLink{},
 		TacticRowBackground:           "#dddddd",

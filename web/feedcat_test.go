@@ -12,7 +12,7 @@ import (
 	"github.com/socfeed/socfeed/feed"
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/funcs"
-	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -131,7 +131,7 @@ func TestFeedCatalog(t *testing.T) {
 
 	// The adapter serves the pages: a rule id with ':' and '/' round-trips through URLs.
 	data := testData(t)
-	s, err := New(Config{Catalog: fc, Data: data, Runner: NewHuntRunner(hunt.NewLocal(data.Tables, nil, nil))})
+	s, err := New(Config{Catalog: fc, Data: data, Runner: NewHuntRunner(local.New(data.Tables, nil, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,7 +208,11 @@ func (s *Server) feedPage(w http.ResponseWriter, r *http.Request) error {
 	if q.Text != "" {
 		title = q.Text + " · SOC feed"
 	}
-	return s.render(w, "feed", pageData{Title: title, Data: v})
+	api := "/api/rules"
+	if e := q.values().Encode(); e != "" {
+		api += "?" + e
+	}
+	return s.render(w, "feed", pageData{Title: title, API: api, Data: v})
 }
 
 // toggle returns q with value added to or removed from the facet's filter.
@@ -333,7 +337,7 @@ func (s *Server) rulePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, "rule", pageData{Title: v.R.Name, Data: v})
+	return s.render(w, "rule", pageData{Title: v.R.Name, API: "/api/rules/" + url.PathEscape(v.R.ID), Data: v})
 }
 
 // runRule runs the rule with the server's runner, within the run timeout.
@@ -465,7 +469,7 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Severities = append(v.Severities, option{Value: sev, Label: label, Selected: slices.Contains(f.Severities, sev)})
 	}
-	return s.render(w, "coverage", pageData{Title: "ATT&CK coverage", Data: v})
+	return s.render(w, "coverage", pageData{Title: "ATT&CK coverage", API: "/api/coverage" + q, Data: v})
 }
 
 func coverageURL(f CoverageFilter) string {
@@ -597,7 +601,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, "data", pageData{Title: "Data readiness", Data: v})
+	return s.render(w, "data", pageData{Title: "Data readiness", API: "/api/data", Data: v})
 }
 
 // API handlers mirror the pages.

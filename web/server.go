@@ -154,11 +154,7 @@ func (s *Server) unrouted(r *http.Request) error {
 // ServeHTTP implements [http.Handler]. It sets the security headers every response
 // carries and recovers from panics, logging the stack.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	setSecurityHeaders(w.Header())
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -168,15 +164,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	}()
-	if s.cfg.Token != "" {
-		if r.URL.Path == "/login" {
-			s.login(w, r)
-			return
-		}
-		if !s.authorized(r) {
-			s.unauthorized(w, r)
-			return
-		}
+	if !s.admit(w, r) {
+		return
 	}
 	if err := s.csrf.Check(r); err != nil {
 		err = &ForbiddenError{Msg: err.Error()}
@@ -188,6 +177,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// setSecurityHeaders sets the headers every page and API response carries.
+func setSecurityHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 }
 
 // HTTPServer returns an [http.Server] for s on addr, with timeouts on every phase of a
@@ -375,7 +372,9 @@ func (s *Server) renderStatusErr(w http.ResponseWriter, status int, name string,
 type pageData struct {
 	Title string
 	Page  string // the template name, to mark the current navigation entry
-	Data  any
+	// API is the JSON API twin of the page, "" when it has none.
+	API  string
+	Data any
 }
 
 // static serves the embedded CSS and JavaScript. Only files are served: there is no

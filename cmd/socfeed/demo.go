@@ -13,6 +13,7 @@ import (
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 	"github.com/socfeed/socfeed/rules/pack"
 	"github.com/socfeed/socfeed/synth"
 )
@@ -92,7 +93,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return exitError
 	}
 	huntRejections(e, rep)
-	res, err := hunt.Run(ctx, hunt.NewLocal(ds.Tables, nil, nil), rs, hunt.Options{Replay: true})
+	res, err := hunt.Run(ctx, local.New(ds.Tables, nil, nil), rs, hunt.Options{Replay: true})
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitError

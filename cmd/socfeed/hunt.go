@@ -245,6 +245,8 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 func huntMissing(o huntOptions) string {
 	hasData := len(o.data) > 0
 	switch {
+	case len(o.tables) > 0 && o.backend != "":
+		return "expected --table or --backend, not both (--table names local files; --backend runs the queries on the endpoint's data)"
 	case hasData && o.backend != "":
 		return "expected --data or --backend, not both (--backend runs the queries on the endpoint's data)"
 	case len(o.rules) == 0 && !hasData && o.backend == "":

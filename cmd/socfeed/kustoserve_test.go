@@ -181,6 +181,7 @@ func TestHuntBackendFlags(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--rules", rulesDir, "--data", dataDir, "--backend", "http://127.0.0.1:1/db"}, exitUsage, "expected --data or --backend, not both"},
+		{[]string{"--rules", rulesDir, "--table", "SigninLogs=" + dataDir, "--backend", "http://127.0.0.1:1/db"}, exitUsage, "expected --table or --backend, not both"},
 		{[]string{"--rules", rulesDir}, exitUsage, "expected --data PATH... or --backend ENDPOINT, found neither"},
 		{[]string{"--backend", "http://127.0.0.1:1/db"}, exitUsage, "expected --rules, found none"},
 		{[]string{"--rules", rulesDir, "--data", dataDir, "--token-file", filepath.Join(dir, "empty.txt")}, exitUsage, "--token-file is for --backend"},

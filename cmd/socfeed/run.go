@@ -34,17 +34,18 @@ func (e *env) errorf(format string, args ...any) {
 
 func commands() map[string]command {
 	return map[string]command{
-		"version": {"print the version", runVersion},
-		"sync":    {"pull rule sources into the feed catalog", runSync},
-		"gen":     {"generate synthetic Entra ID logs with labelled attacks", runGen},
-		"query":   {"run a KQL query over exported logs", runQuery},
-		"explain": {"print the plan of a KQL query", runExplain},
-		"check":   {"check KQL files and Sentinel rule YAML", runCheck},
-		"ingest":  {"read exported logs into typed tables, optionally into a table store", runIngest},
-		"serve":   {"serve the rule feed web UI and JSON API", runServe},
-		"hunt":    {"run rules over exported logs and report findings", runHunt},
-		"test":    {"run rule unit tests (Name.test.yaml beside Name.yaml)", runRuleTests},
-		"demo":    {"generate a tenant with attacks, hunt it with the built-in rule pack, serve the web UI", runDemo},
+		"version":      {"print the version", runVersion},
+		"sync":         {"pull rule sources into the feed catalog", runSync},
+		"gen":          {"generate synthetic Entra ID logs with labelled attacks", runGen},
+		"kusto-schema": {"print Kusto commands that create (and load) Log Analytics tables", runKustoSchema},
+		"query":        {"run a KQL query over exported logs", runQuery},
+		"explain":      {"print the plan of a KQL query", runExplain},
+		"check":        {"check KQL files and Sentinel rule YAML", runCheck},
+		"ingest":       {"read exported logs into typed tables, optionally into a table store", runIngest},
+		"serve":        {"serve the rule feed web UI and JSON API", runServe},
+		"hunt":         {"run rules over exported logs and report findings", runHunt},
+		"test":         {"run rule unit tests (Name.test.yaml beside Name.yaml)", runRuleTests},
+		"demo":         {"generate a tenant with attacks, hunt it with the built-in rule pack, serve the web UI", runDemo},
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/logs"
-	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 	"github.com/socfeed/socfeed/schema"
 	"github.com/socfeed/socfeed/web"
 )
@@ -135,9 +135,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			t.Name = name
 		}
 		// NewLocal adds the loaded tables to schemas, so the pages check against them too.
-		local := hunt.NewLocal(ds.Tables, schemas, reg)
+		eng := local.New(ds.Tables, schemas, reg)
 		cfg.Data = &web.Data{Tables: ds.Tables, Paths: dataPaths, Report: rep}
-		runner := web.NewHuntRunner(local)
+		runner := web.NewHuntRunner(eng)
 		runner.AsOf = asOfTime
 		cfg.Runner = runner
 	}
@@ -169,6 +169,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	// The Kusto endpoint sits in front of the web UI: the token guards it too.
 	hs.Handler = srv.Guard(hs.Handler)
+	if *token != "" {
+		fmt.Fprintf(e.stderr, "socfeed: every request needs the access token: Authorization: Bearer TOKEN, or open /login?token=TOKEN once in a browser\n")
+	}
 	fmt.Fprintf(e.stdout, "socfeed: serving http://%s/\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()

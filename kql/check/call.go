@@ -38,6 +38,15 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 		return value{tab: openSchema()}
 	case "column_ifexists", "columnifexists":
 		return c.columnIfExists(e, sc, r)
+	case "assert":
+		// assert(condition, message): checked when the query is planned.
+		if len(e.Args) != 2 {
+			c.errorf(e, "assert(): expected 2 arguments, found %d", len(e.Args))
+		}
+		for _, a := range e.Args {
+			c.scalar(a, sc, r)
+		}
+		return value{typ: types.Bool}
 	case "column_names_of":
 		// column_names_of(T): the names of T's columns, as a dynamic array.
 		if len(e.Args) != 1 {

@@ -457,8 +457,12 @@ func (x *executor) newEvaluateProc(n *plan.Evaluate, next processor) (processor,
 		return x.newRowsNear(n, next)
 	case "rolling_percentile":
 		return x.newRollingPercentile(n, next)
+	case "dcount_intersect":
+		return x.newDcountIntersect(n, next)
 	case "active_users_count":
 		return x.newActiveUsersCount(n, next)
+	case "sliding_window_counts":
+		return x.newSlidingWindowCounts(n, next)
 	case "bag_unpack":
 		fns, err := x.compileAll(n.Args[:1])
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/types"
 )
@@ -400,4 +401,110 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// newDcountIntersect runs `evaluate dcount_intersect(hll_1, hll_2, ...)` over its whole
+// input (see funcs.DcountIntersect).
+func (x *executor) newDcountIntersect(n *plan.Evaluate, next processor) (processor, error) {
+	fns, err := x.compileAll(n.Args)
+	if err != nil {
+		return nil, err
+	}
+	return &bufferProc{x: x, op: "dcount_intersect", schema: n.Input.Schema(), next: next, fn: func(in *column.Batch) ([]*column.Batch, error) {
+		cols := make([][]types.Value, len(fns))
+		for i, f := range fns {
+			v := f(in)
+			for r := 0; r < in.Len; r++ {
+				cols[i] = append(cols[i], v.Value(r))
+			}
+		}
+		counts, err := funcs.DcountIntersect(cols)
+		if err != nil {
+			return nil, &RuntimeError{Op: "dcount_intersect", Msg: err.Error()}
+		}
+		row := make([]types.Value, len(counts))
+		for i, c := range counts {
+			row[i] = types.NewLong(c)
+		}
+		return rowsToBatches(n.Fields, [][]types.Value{row}, x.batch), nil
+	}}, nil
+}
+
+// newSlidingWindowCounts runs `evaluate sliding_window_counts(...)`: for each bin b from
+// Start to End (step Bin) and each combination of dimensions, Count and dcount are the
+// rows and distinct ids whose time falls in the LookbackWindow (rounded down to whole
+// bins) ending with bin b.
+func (x *executor) newSlidingWindowCounts(n *plan.Evaluate, next processor) (processor, error) {
+	fns, err := x.compileAll(n.Args)
+	if err != nil {
+		return nil, err
+	}
+	c := make([]types.Value, 4)
+	for i := range c {
+		c[i], _ = plan.FoldConst(n.Args[2+i])
+	}
+	start, end, lookback, bin := c[0].I, c[1].I, c[2].I, c[3].I
+	if bin <= 0 || lookback < bin {
+		return nil, &RuntimeError{Op: "sliding_window_counts", Msg: "the bin must be positive and the lookback window at least one bin"}
+	}
+	k := lookback / bin
+	tlType := n.Fields[0].Type
+	nd := len(n.Args) - 6
+	return &bufferProc{x: x, op: "sliding_window_counts", schema: n.Input.Schema(), next: next, fn: func(in *column.Batch) ([]*column.Batch, error) {
+		vecs := make([]column.Vector, len(fns))
+		for i, f := range fns {
+			vecs[i] = f(in)
+		}
+		type group struct {
+			dims []types.Value
+			bins map[int64][]string // bin index → ids of its rows
+		}
+		groups := map[string]*group{}
+		var order []string
+		for r := 0; r < in.Len; r++ {
+			t := vecs[1].Value(r)
+			if t.IsNull() {
+				continue
+			}
+			dims := make([]types.Value, nd)
+			key := ""
+			for d := 0; d < nd; d++ {
+				dims[d] = vecs[6+d].Value(r)
+				key += FormatValue(dims[d]) + "\x00" + dims[d].Type.String() + "\x01"
+			}
+			g := groups[key]
+			if g == nil {
+				g = &group{dims: dims, bins: map[int64][]string{}}
+				groups[key] = g
+				order = append(order, key)
+			}
+			id := vecs[0].Value(r)
+			idKey := "\x02null"
+			if !id.IsNull() {
+				idKey = FormatValue(id) + "\x00" + id.Type.String()
+			}
+			bi := floorDiv(t.I-start, bin)
+			g.bins[bi] = append(g.bins[bi], idKey)
+		}
+		var rows [][]types.Value
+		for _, key := range order {
+			g := groups[key]
+			for bi := int64(0); start+bi*bin <= end; bi++ {
+				count := 0
+				ids := map[string]bool{}
+				for w := bi - k + 1; w <= bi; w++ {
+					for _, id := range g.bins[w] {
+						count++
+						if id != "\x02null" {
+							ids[id] = true
+						}
+					}
+				}
+				tv := types.Value{Type: tlType, I: start + bi*bin}
+				row := append([]types.Value{tv}, g.dims...)
+				rows = append(rows, append(row, types.NewLong(int64(count)), types.NewLong(int64(len(ids)))))
+			}
+		}
+		return rowsToBatches(n.Fields, rows, x.batch), nil
+	}}, nil
 }

@@ -2,7 +2,9 @@ package funcs
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -555,4 +557,72 @@ func confAggFuncs() []*Func {
 		sc("rank_tdigest", 2, 2, "how many values of a tdigest sketch are at most a value",
 			dynFixed("rank_tdigest", types.Long, dynDynamic, dynAny), confRankTDigest),
 	}
+}
+
+// DcountIntersect computes the dcount_intersect plugin: cols[i] holds the hll sketches of
+// column i (one per row), merged into a set S_i; the result's element k is the distinct
+// count of S_1 ∩ ... ∩ S_(k+1). Sketches that still hold their exact hashes intersect
+// exactly; otherwise the counts come from unions by inclusion–exclusion. A value that is
+// not an hll sketch gives an error.
+func DcountIntersect(cols [][]types.Value) ([]int64, error) {
+	sets := make([]*dcountAgg, len(cols))
+	for i, col := range cols {
+		acc := &dcountAgg{exact: make(map[uint64]struct{})}
+		for _, v := range col {
+			if v.IsNull() {
+				continue
+			}
+			s, ok := confHLLState(v)
+			if !ok {
+				return nil, fmt.Errorf("dcount_intersect(): argument %d is not an hll() value", i+1)
+			}
+			acc.Merge(s)
+		}
+		sets[i] = acc
+	}
+	out := make([]int64, len(sets))
+	allExact := true
+	for _, s := range sets {
+		allExact = allExact && s.exact != nil
+	}
+	if allExact {
+		cur := sets[0].exact
+		for k := range sets {
+			if k > 0 {
+				next := map[uint64]struct{}{}
+				for h := range cur {
+					if _, ok := sets[k].exact[h]; ok {
+						next[h] = struct{}{}
+					}
+				}
+				cur = next
+			}
+			out[k] = int64(len(cur))
+		}
+		return out, nil
+	}
+	// |S_1 ∩ ... ∩ S_m| = Σ over non-empty subsets T of (-1)^(|T|+1) |∪T|.
+	for k := range sets {
+		m := k + 1
+		if m > 16 {
+			return nil, fmt.Errorf("dcount_intersect(): too many sketches for an estimate (at most 16)")
+		}
+		total := 0.0
+		for mask := 1; mask < 1<<m; mask++ {
+			u := &dcountAgg{exact: make(map[uint64]struct{})}
+			for i := 0; i < m; i++ {
+				if mask&(1<<i) != 0 {
+					u.Merge(sets[i])
+				}
+			}
+			n := float64(u.Result().I)
+			if bits.OnesCount(uint(mask))%2 == 1 {
+				total += n
+			} else {
+				total -= n
+			}
+		}
+		out[k] = max(int64(math.Round(total)), 0)
+	}
+	return out, nil
 }

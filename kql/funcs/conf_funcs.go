@@ -10,5 +10,6 @@ func confFuncs() []*Func {
 	out = append(out, confPunycodeFuncs()...)
 	out = append(out, confConvertFuncs()...)
 	out = append(out, confAggFuncs()...)
+	out = append(out, confGeoFuncs()...)
 	return out
 }

@@ -266,7 +266,8 @@ func indexOfRegex(rc *regexCache, args []types.Value) types.Value {
 		return types.NullOf(types.Long)
 	}
 	start, length, occ, ok := searchArgs(args)
-	if !ok {
+	if !ok || start < 0 {
+		// Unlike indexof, a negative start is invalid (indexof-regex-function.md).
 		return types.NullOf(types.Long)
 	}
 	s := text(args[0])

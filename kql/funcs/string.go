@@ -243,6 +243,7 @@ func stringFuncs() []*Func {
 				ex(`indexof_regex("abcabc", @"a.c")`, "0"),
 				ex(`indexof_regex("abcabcdefg", @"a.c", 0, 9, 2)`, "3"),
 				ex(`indexof_regex("abcabc", @"a.c", 1, -1, 2)`, "-1"),
+				ex(`indexof_regex("abcabc", @"a|ab", -1)`, ""),
 			},
 			Scalar: func(_ *Context, args []types.Value) types.Value { return indexOfRegex(rc, args) },
 		},

@@ -58,6 +58,7 @@ type binding struct {
 	table   Node
 	fn      *syntax.FuncDecl
 	fnScope *scope
+	pattern *syntax.PatternStmt // fnScope is its scope too
 }
 
 type scope struct {
@@ -127,6 +128,8 @@ func Build(script *syntax.Script, env Env) (*Query, error) {
 				}
 				sc.vars[p.Name.Name] = &binding{scalar: e}
 			}
+		case *syntax.PatternStmt:
+			sc.vars[st.Name.Name] = &binding{pattern: st, fnScope: sc}
 		case *syntax.SetStmt, *syntax.AliasStmt, *syntax.RestrictStmt:
 			// Options and declarations do not change what the query computes here.
 		case *syntax.BadStmt:
@@ -188,9 +191,18 @@ func (b *builder) isTabular(x syntax.Expr, sc *scope) bool {
 		}
 		_, ok := b.env.Table(x.Name)
 		return ok
+	case *syntax.SelectorExpr:
+		if c, ok := x.X.(*syntax.CallExpr); ok && c.Recv == nil {
+			if bd := sc.lookup(c.Fun.Name); bd != nil && bd.pattern != nil {
+				return true
+			}
+		}
 	case *syntax.CallExpr:
 		if x.Recv != nil {
 			return true // cluster(...).database(...).T and the like
+		}
+		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.pattern != nil {
+			return true
 		}
 		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.fn != nil {
 			return b.funcIsTabular(bd.fn, bd.fnScope)
@@ -378,9 +390,19 @@ func (b *builder) tabular(x syntax.Expr, sc *scope, in Node) (Node, error) {
 			return nil, errAt(x, "unknown table %q", x.Name)
 		}
 		return &Scan{Table: x.Name, Fields: fields}, nil
+	case *syntax.SelectorExpr:
+		if c, ok := x.X.(*syntax.CallExpr); ok && c.Recv == nil {
+			if bd := sc.lookup(c.Fun.Name); bd != nil && bd.pattern != nil {
+				return b.invokePattern(c, x.Sel, bd, sc)
+			}
+		}
+		return nil, errAt(x, "expected a table, found a member access")
 	case *syntax.CallExpr:
 		if x.Recv != nil {
 			return nil, errAt(x, "cross-cluster and cross-database references are not supported")
+		}
+		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.pattern != nil {
+			return b.invokePattern(x, nil, bd, sc)
 		}
 		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.fn != nil {
 			n, _, err := b.callFunc(x, bd, sc, nil, nil)

@@ -302,6 +302,28 @@ func (b *builder) call(x *syntax.CallExpr, row []Field, sc *scope) (Expr, error)
 		if len(x.Args) == 1 {
 			return b.scalar(x.Args[0], row, sc)
 		}
+	case "assert":
+		// assert(condition, message) is checked when the query is planned: the condition
+		// must be constant; false stops the query with the message, true is true.
+		if len(x.Args) != 2 {
+			return nil, errAt(x, "assert(): expected 2 arguments, found %d", len(x.Args))
+		}
+		c, err := b.scalar(x.Args[0], row, sc)
+		if err != nil {
+			return nil, err
+		}
+		v, ok := FoldConst(c)
+		if !ok || (v.Type != types.Bool && !v.IsNull()) {
+			return nil, errAt(x.Args[0], "assert(): the condition must be a constant bool")
+		}
+		msg, err := b.constValue(x.Args[1], sc)
+		if err != nil || msg.Type != types.String {
+			return nil, errAt(x.Args[1], "assert(): the message must be a constant string")
+		}
+		if v.IsNull() || !v.Bool() {
+			return nil, errAt(x, "assertion failed: %s", msg.S)
+		}
+		return &Const{V: types.NewBool(true)}, nil
 	case "array_sort_asc", "array_sort_desc":
 		// With several arrays the call's value is the array of the sorted arrays, so that
 		// array_sort_asc(a, b)[1] is b reordered (extend/project/print give one column per

@@ -14,9 +14,10 @@ import (
 // series_stats_x_min_idx, ...; array_sort_asc(a1, a2) gives a1_sorted and a2_sorted. In
 // extend, project and print they are planned in two steps: a first Project computes the
 // call once per row as a dynamic array of its results (a hidden column), and the operator
-// itself reads each result out of it. A call given one name (x = series_stats(y)) keeps
-// its first result only, as a plain call; a tuple of names ((a, b) = series_stats(y))
-// names the results in order.
+// itself reads each result out of it. A call given one name (x = series_stats(y)) names
+// its first result and keeps the others' names; a tuple of names ((a, b) =
+// series_stats(y)) names the results in order. array_sort_asc/desc over several arrays
+// gives a column per array only when it is not named.
 
 // multiResult is a call with several results: tuple computes them all as one dynamic
 // array, and cols names and types them.
@@ -112,6 +113,12 @@ func (b *builder) multiSort(call *syntax.CallExpr, asc bool, argNames []string, 
 		return packTuple(funcs.ArraySort(asc, nullsLast, a[:n]))
 	}}
 	return multiResult{tuple: &Call{Func: packed, Args: args, T: types.Dynamic}, cols: cols}, true, nil
+}
+
+// isSortCall reports whether call is array_sort_asc or array_sort_desc, whose several
+// results get a column each only when the call is not named.
+func isSortCall(call *syntax.CallExpr) bool {
+	return call.Fun.Name == "array_sort_asc" || call.Fun.Name == "array_sort_desc"
 }
 
 // packTuple writes results as one dynamic array (a zero Value is written as null).
@@ -259,5 +266,99 @@ func (b *builder) activeUsersCount(op *syntax.EvaluateOp, ev *Evaluate) (Node, e
 		ev.Fields = append(ev.Fields, Field{Name: c.Name, Type: c.T})
 	}
 	ev.Fields = append(ev.Fields, Field{Name: "dcount", Type: types.Long})
+	return ev, nil
+}
+
+// invokePattern plans a pattern invocation, `P(args)` or `P(args).path`: the case of the
+// `declare pattern` statement whose arguments and path equal the invocation's (constants,
+// compared as values; strings case-sensitively), with the parameters bound to them.
+func (b *builder) invokePattern(call *syntax.CallExpr, path *syntax.Ident, bd *binding, sc *scope) (Node, error) {
+	pt := bd.pattern
+	name := pt.Name.Name
+	if pt.Lbrace == syntax.NoPos {
+		return nil, errAt(call, "pattern %q is declared but not defined", name)
+	}
+	if len(call.Args) != len(pt.Params) {
+		return nil, errAt(call, "pattern %q expects %d arguments, found %d", name, len(pt.Params), len(call.Args))
+	}
+	if (path == nil) != (len(pt.PathParams) == 0) {
+		return nil, errAt(call, "pattern %q: expected %d path parts", name, len(pt.PathParams))
+	}
+	args := make([]types.Value, len(call.Args))
+	for i, a := range call.Args {
+		v, err := b.constValue(a, sc)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	same := func(x syntax.Expr, v types.Value, scope *scope) bool {
+		cv, err := b.constValue(x, scope)
+		return err == nil && types.Same(cv, v)
+	}
+	for _, c := range pt.Cases {
+		if len(c.Args) != len(args) || (path != nil) != (len(c.Path) == 1) {
+			continue
+		}
+		match := true
+		for i, a := range c.Args {
+			match = match && same(a, args[i], bd.fnScope)
+		}
+		if path != nil {
+			match = match && same(c.Path[0], types.NewString(path.Name), bd.fnScope)
+		}
+		if !match {
+			continue
+		}
+		inner := bd.fnScope.child()
+		for i, p := range pt.Params {
+			inner.vars[p.Name.Name] = &binding{scalar: &Const{V: args[i]}}
+		}
+		if path != nil {
+			inner.vars[pt.PathParams[0].Name.Name] = &binding{scalar: &Const{V: types.NewString(path.Name)}}
+		}
+		for _, st := range c.Body {
+			switch st := st.(type) {
+			case *syntax.LetStmt:
+				if err := b.let(st, inner); err != nil {
+					return nil, err
+				}
+			case *syntax.ExprStmt:
+				return b.tabular(st.X, inner, nil)
+			}
+		}
+		return nil, errAt(call, "pattern %q: the matching case has no query", name)
+	}
+	return nil, errAt(call, "pattern %q has no case for these arguments", name)
+}
+
+// slidingWindowCounts plans `evaluate sliding_window_counts(IdColumn, TimelineColumn,
+// Start, End, LookbackWindow, Bin[, dim1, ...])`: per bin from Start to End, the count of
+// rows and distinct ids in the lookback window ending with the bin. The output is the bin
+// (named after the timeline column), the dimensions, Count and dcount.
+func (b *builder) slidingWindowCounts(op *syntax.EvaluateOp, ev *Evaluate) (Node, error) {
+	name := "sliding_window_counts"
+	if ev.Input == nil || len(ev.Args) < 6 {
+		return nil, errAt(op.Call, "%s(): expected an id column, a timeline column, start, end, lookback window and bin", name)
+	}
+	tl, ok := ev.Args[1].(*ColRef)
+	if !ok || (tl.T != types.DateTime && tl.T != types.TimeSpan && !tl.T.IsInteger()) {
+		return nil, errAt(op.Call.Args[1], "%s(): the timeline must be a datetime, timespan or integer column", name)
+	}
+	for i := 2; i < 6; i++ {
+		v, ok := FoldConst(ev.Args[i])
+		if !ok || !(v.Type == types.DateTime || v.Type == types.TimeSpan || v.Type.IsInteger()) {
+			return nil, errAt(op.Call.Args[i], "%s(): argument %d: expected a constant datetime, timespan or integer", name, i+1)
+		}
+	}
+	ev.Fields = []Field{{Name: tl.Name, Type: tl.T}}
+	for i, d := range ev.Args[6:] {
+		c, ok := d.(*ColRef)
+		if !ok {
+			return nil, errAt(op.Call.Args[6+i], "%s(): dimensions must be column names", name)
+		}
+		ev.Fields = append(ev.Fields, Field{Name: c.Name, Type: c.T})
+	}
+	ev.Fields = append(ev.Fields, Field{Name: "Count", Type: types.Long}, Field{Name: "dcount", Type: types.Long})
 	return ev, nil
 }

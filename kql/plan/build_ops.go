@@ -428,6 +428,17 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 				}
 				continue
 			}
+			if call, ok := ne.Value.(*syntax.CallExpr); ok && !isSortCall(call) {
+				// `x = series_stats(y)`: the name goes to the first result; the others keep
+				// their names (as for arg_max, and as the checker has it).
+				done, err := multi(ne.Value, ne.Names, i)
+				if err != nil {
+					return nil, err
+				}
+				if done {
+					continue
+				}
+			}
 			e, err := b.scalar(ne.Value, row, sc)
 			if err != nil {
 				return nil, err
@@ -1123,10 +1134,22 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 	case "narrow":
 		ev.Fields = []Field{{Name: "Row", Type: types.Long}, {Name: "Column", Type: types.String}, {Name: "Value", Type: types.String}}
 		return ev, nil
+	case "dcount_intersect":
+		// dcount_intersect(hll_1, hll_2, ...): one row with s0..s(n-1), the distinct counts
+		// of S1, S1 ∩ S2, ... over the sketches merged per argument.
+		if in == nil || len(ev.Args) < 2 {
+			return nil, errAt(op.Call, "dcount_intersect(): expected at least two hll() values")
+		}
+		for i := range ev.Args {
+			ev.Fields = append(ev.Fields, Field{Name: fmt.Sprintf("s%d", i), Type: types.Long})
+		}
+		return ev, nil
 	case "rolling_percentile":
 		return b.rollingPercentile(op, ev)
 	case "active_users_count":
 		return b.activeUsersCount(op, ev)
+	case "sliding_window_counts":
+		return b.slidingWindowCounts(op, ev)
 	case "rows_near":
 		// rows_near(Condition, NumRows[, RowsAfter]): the rows within NumRows before (and
 		// RowsAfter after) a row where Condition holds, in input order.

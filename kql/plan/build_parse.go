@@ -203,6 +203,16 @@ func (b *builder) makeSeries(op *syntax.MakeSeriesOp, in Node, sc *scope) (Node,
 			given = []string{ne.Names[0].Name}
 			x = ne.Value
 		}
+		if _, isCall := x.(*syntax.CallExpr); !isCall {
+			// A constant instead of an aggregation (`other = -1`) fills every bin that
+			// has rows, as take_any(constant) would.
+			if v, err := b.constValue(x, sc); err == nil {
+				x = &syntax.CallExpr{Fun: &syntax.Ident{NamePos: x.Pos(), Name: "take_any"}, Lparen: x.Pos(), Args: []syntax.Expr{x}, Rparen: x.End()}
+				if len(given) == 0 {
+					return nil, errAt(sa.X, "in 'make-series': a constant series needs a name, found %s", v.Type)
+				}
+			}
+		}
 		ac, err := b.aggregate(x, given, row, byNames, sc, "make-series")
 		if err != nil {
 			return nil, err

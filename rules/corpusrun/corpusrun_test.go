@@ -43,32 +43,14 @@ const (
 // knownBadYAML lists the corpus YAMLs that do not load, by path, with the reason. The
 // test fails when another YAML does not load, and logs the ones here that load now.
 var knownBadYAML = map[string]string{
-	"Solutions/Microsoft Entra ID/Analytic Rules/AccountCreatedandDeletedinShortTimeframe.yaml":                    badFile,   // `7d // comment` in queryPeriod
-	"Solutions/Microsoft Entra ID/Analytic Rules/AzureRBAC.yaml":                                                   badFile,   // "2H"; the query does not parse either
-	"Solutions/Microsoft Entra ID/Analytic Rules/NRT_NewAppOrServicePrincipalCredential.yaml":                      badFile,   // invalid YAML
-	"Hunting Queries/SigninLogs/UserDetectPrivilegeGroup.yaml":                                                     badFile,   // an ARM template
-	"Hunting Queries/AuditLogs/MailRead-Permissions-Granted-to-Application.yaml":                                   badFile,   // tab indentation
-	"Hunting Queries/MultipleDataSources/UnfamiliarsignincorrelationwithPortalSigninandAuditlogs.yaml":             badFile,   // entityMappings inside the query block
-	"Solutions/CiscoSecureEndpoint/Hunting Queries/CiscoSEMaliciousFiles.yaml":                                     badFile,   // severity "Hight"
-	"Solutions/DEV-0537DetectionandHunting/Hunting Queries/Empty.yaml":                                             badFile,   // severity "Test"
-	"Detections/ASimWebSession/ExcessiveNetworkFailuresFromSource.yaml":                                            badLoader, // entity type "Url"
-	"Detections/ASimWebSession/PossibleDGAContacts.yaml":                                                           badLoader, // entity type "Url"
-	"Hunting Queries/AuditLogs/AccountAddedtoPrivilegedPIMGroup.yaml":                                              badLoader, // entity type "Azure resource"
-	"Hunting Queries/AzureStorage/AzureStorageFileCreateAccessDelete.yaml":                                         badLoader, // entity type "NetworkConnection"
-	"Hunting Queries/W3CIISLog/ExchangeServerProxyLogonURI.yaml":                                                   badLoader, // entity type "NetworkConnection"
-	"Hunting Queries/W3CIISLog/ExchangeServerSuspiciousURIsVisited.yaml":                                           badLoader, // entity type "NetworkConnection"
-	"Hunting Queries/Microsoft 365 Defender/Campaigns/compromised nvidia certificates[Lapsus$].yaml":               badLoader, // hunting query without id
-	"Hunting Queries/Microsoft 365 Defender/Execution/detect-uac-elevation.yml":                                    badLoader, // hunting query without id
-	"Hunting Queries/SecurityEvent/DecoyUserAccountAuthenticationAttempt.yaml":                                     badLoader, // in Hunting Queries, taken as Scheduled
-	"Hunting Queries/SecurityEvent/FileExecutionWithOneCharacterInTheName.yaml":                                    badLoader, // in Hunting Queries, taken as Scheduled
-	"Hunting Queries/SecurityEvent/PotentialProcessDoppelganging.yaml":                                             badLoader, // in Hunting Queries, taken as Scheduled
-	"Hunting Queries/SecurityEvent/RemoteScheduledTaskCreationUpdateUsingATSVCNamedPipe.yaml":                      badLoader, // in Hunting Queries, taken as Scheduled
-	"Hunting Queries/SecurityEvent/ScheduledTaskCreationUpdateFromUserWritableDrectory.yaml":                       badLoader, // in Hunting Queries, taken as Scheduled
-	"Hunting Queries/SecurityEvent/ServiceInstallationFromUsersWritableDirectory.yaml":                             badLoader, // in Hunting Queries, taken as Scheduled
-	"Solutions/MaturityModelForEventLogManagementM2131/Hunting Queries/M2131RecommendedDatatableNotLoggedEL0.yaml": badLoader, // in Hunting Queries, taken as Scheduled
-	"Solutions/MaturityModelForEventLogManagementM2131/Hunting Queries/M2131RecommendedDatatableNotLoggedEL1.yaml": badLoader, // in Hunting Queries, taken as Scheduled
-	"Solutions/MaturityModelForEventLogManagementM2131/Hunting Queries/M2131RecommendedDatatableNotLoggedEL2.yaml": badLoader, // in Hunting Queries, taken as Scheduled
-	"Solutions/MaturityModelForEventLogManagementM2131/Hunting Queries/M2131RecommendedDatatableNotLoggedEL3.yaml": badLoader, // in Hunting Queries, taken as Scheduled
+	"Solutions/Microsoft Entra ID/Analytic Rules/AccountCreatedandDeletedinShortTimeframe.yaml":        badFile, // `7d // comment` in queryPeriod
+	"Solutions/Microsoft Entra ID/Analytic Rules/AzureRBAC.yaml":                                       badFile, // "2H"; the query does not parse either
+	"Solutions/Microsoft Entra ID/Analytic Rules/NRT_NewAppOrServicePrincipalCredential.yaml":          badFile, // invalid YAML
+	"Hunting Queries/SigninLogs/UserDetectPrivilegeGroup.yaml":                                         badFile, // an ARM template
+	"Hunting Queries/AuditLogs/MailRead-Permissions-Granted-to-Application.yaml":                       badFile, // tab indentation
+	"Hunting Queries/MultipleDataSources/UnfamiliarsignincorrelationwithPortalSigninandAuditlogs.yaml": badFile, // entityMappings inside the query block
+	"Solutions/CiscoSecureEndpoint/Hunting Queries/CiscoSEMaliciousFiles.yaml":                         badFile, // severity "Hight"
+	"Solutions/DEV-0537DetectionandHunting/Hunting Queries/Empty.yaml":                                 badFile, // severity "Test"
 }
 
 // Generation parameters: fixed by default so that the figure is reproducible; the flags

@@ -17,6 +17,7 @@ import (
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 	"github.com/socfeed/socfeed/synth"
 )
 
@@ -83,7 +84,7 @@ func huntDir(t *testing.T, ctx context.Context, rs []*rules.Rule, files []string
 	if len(rep.Rejected) > 0 {
 		t.Fatalf("%d synth rows rejected; the first: %s", len(rep.Rejected), rep.Rejected[0])
 	}
-	res, err := hunt.Run(ctx, hunt.NewLocal(ds.Tables, nil, nil), rs, hunt.Options{Replay: true})
+	res, err := hunt.Run(ctx, local.New(ds.Tables, nil, nil), rs, hunt.Options{Replay: true})
 	if err != nil {
 		t.Fatal(err)
 	}

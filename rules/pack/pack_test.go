@@ -13,6 +13,7 @@ import (
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
+	"github.com/socfeed/socfeed/rules/hunt/local"
 	"github.com/socfeed/socfeed/synth"
 )
 
@@ -125,7 +126,7 @@ func TestRuleTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := hunt.RunTests(context.Background(), files, hunt.LocalOpener(nil), rules.Loader{})
+	results := hunt.RunTests(context.Background(), files, local.Opener(nil), rules.Loader{})
 	if len(results) < 2*len(files) {
 		t.Errorf("%d test results from %d files, want at least two cases a file", len(results), len(files))
 	}
