@@ -175,11 +175,11 @@ func windows(a *Analysis) string {
 	for _, w := range a.TimeWindows {
 		switch w.Role {
 		case "ago":
-			parts = append(parts, "the last "+fmtDuration(w.Duration)+" (`"+w.Text+"`)")
+			parts = append(parts, "the last "+rules.FormatDuration(w.Duration)+" (`"+w.Text+"`)")
 		case "bin":
-			parts = append(parts, fmtDuration(w.Duration)+" buckets")
+			parts = append(parts, rules.FormatDuration(w.Duration)+" buckets")
 		case "queryPeriod":
-			parts = append(parts, fmtDuration(w.Duration)+" of data per run")
+			parts = append(parts, rules.FormatDuration(w.Duration)+" of data per run")
 		}
 	}
 	return list(limit(appendNew(nil, parts...), 4), "and")

@@ -1,9 +1,7 @@
 package feed
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/rules"
 )
 
@@ -19,24 +18,10 @@ import (
 // tree roots and the number of files written.
 func corpusTree(tb testing.TB, dir string) ([]string, int) {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(sharedDir(tb, "corpus"), "kql-queries.jsonl"))
-	if err != nil {
-		tb.Skipf("corpus is absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
 	written := map[string]bool{}
 	roots := map[string]bool{}
 	n := 0
-	for sc.Scan() {
-		var rec struct {
-			Repo, Path, Commit string
-			YAML               *string `json:"yaml"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			tb.Fatal(err)
-		}
+	for _, rec := range sharedtest.Corpus(tb) {
 		if rec.YAML == nil || rec.Repo != "Azure/Azure-Sentinel" {
 			continue
 		}
@@ -58,9 +43,6 @@ func corpusTree(tb testing.TB, dir string) ([]string, int) {
 		}
 		roots[filepath.Join(dir, group)] = true
 		n++
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
 	}
 	var out []string
 	for r := range roots {
@@ -192,23 +174,9 @@ func TestAnalyzeCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("analyses the whole corpus")
 	}
-	f, err := os.Open(filepath.Join(sharedDir(t, "corpus"), "kql-queries.jsonl"))
-	if err != nil {
-		t.Skipf("corpus is absent: %v", err)
-	}
-	defer f.Close()
 	env := testEnv()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
 	n, parsed, withTables, withFilters, internal := 0, 0, 0, 0, 0
-	for sc.Scan() {
-		var rec struct {
-			ID    string
-			Query string
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range sharedtest.Corpus(t) {
 		r, _ := loader().LoadKQL(rec.ID+".kql", []byte(rec.Query))
 		a := Analyze(r, nil, env)
 		n++
@@ -229,9 +197,6 @@ func TestAnalyzeCorpus(t *testing.T) {
 				}
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("%d queries: %d parse, %d of those read tables, %d have selection criteria; %d checker panics", n, parsed, withTables, withFilters, internal)
 	if withTables < parsed*9/10 {

@@ -163,10 +163,10 @@ func Analyze(r *rules.Rule, text []byte, env Env) *Analysis {
 	a.entities(r)
 	a.references(r)
 	if r.QueryFrequency > 0 {
-		a.TimeWindows = append(a.TimeWindows, TimeWindow{Role: "queryFrequency", Text: fmtDuration(r.QueryFrequency), Duration: r.QueryFrequency})
+		a.TimeWindows = append(a.TimeWindows, TimeWindow{Role: "queryFrequency", Text: rules.FormatDuration(r.QueryFrequency), Duration: r.QueryFrequency})
 	}
 	if r.QueryPeriod > 0 {
-		a.TimeWindows = append(a.TimeWindows, TimeWindow{Role: "queryPeriod", Text: fmtDuration(r.QueryPeriod), Duration: r.QueryPeriod})
+		a.TimeWindows = append(a.TimeWindows, TimeWindow{Role: "queryPeriod", Text: rules.FormatDuration(r.QueryPeriod), Duration: r.QueryPeriod})
 	}
 	if r.Kind != rules.KindHunting && r.TriggerOperator != "" {
 		a.Thresholds = append(a.Thresholds, Threshold{Subject: "result count", Op: string(r.TriggerOperator),
@@ -926,19 +926,4 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
-}
-
-// fmtDuration prints a duration the way rule files write it: 5m, 1h, 14d.
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0"
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return d.String()
 }

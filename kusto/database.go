@@ -100,15 +100,7 @@ func (d *Database) tableNames() []string {
 
 // extraSchema gives the planner the schemas of catalog tables without data.
 func (d *Database) extraSchema(name string) ([]column.Field, bool) {
-	st, ok := d.catalog.Table(name)
-	if !ok {
-		return nil, false
-	}
-	fs := make([]column.Field, len(st.Columns))
-	for i, c := range st.Columns {
-		fs[i] = column.Field{Name: c.Name, Type: c.Type}
-	}
-	return fs, true
+	return d.catalog.Fields(name)
 }
 
 // engine returns an executor over tables with now() fixed at now.

@@ -2,40 +2,15 @@ package logs
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/types"
 )
 
-// sharedDir returns ../shared/sub relative to the repository root, or skips the test.
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not found: %v", p, err)
-	}
-	return p
-}
-
 func TestLoadAzureSentinelSamples(t *testing.T) {
-	dir := sharedDir(t, "sample-data/azure-sentinel")
+	dir := sharedtest.Dir(t, "sample-data", "azure-sentinel")
 	ds, rep, err := Load(context.Background(), []string{dir}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,45 +1,20 @@
 package rules
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
-type corpusRecord struct {
-	ID    string  `json:"id"`
-	Repo  string  `json:"repo"`
-	Path  string  `json:"path"`
-	Query string  `json:"query"`
-	YAML  *string `json:"yaml"`
-}
-
-func corpusYAMLs(t *testing.T) []corpusRecord {
+// corpusYAMLs returns the corpus records that carry a rule YAML, duplicates included.
+func corpusYAMLs(t *testing.T) []sharedtest.CorpusRecord {
 	t.Helper()
-	path := filepath.Join(sharedDir(t, "corpus"), "kql-queries.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("corpus %s is absent: %v", path, err)
-	}
-	defer f.Close()
-	var out []corpusRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r corpusRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	var out []sharedtest.CorpusRecord
+	for _, r := range sharedtest.Corpus(t) {
 		if r.YAML != nil {
 			out = append(out, r)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
@@ -74,20 +49,11 @@ func TestCorpusLoads(t *testing.T) {
 	}
 	t.Logf("corpus YAMLs: %d, without errors: %d (%.1f%%); Azure-Sentinel: %d, without errors: %d (%.1f%%)",
 		total, clean, pct(clean, total), sentinel, sentinelClean, pct(sentinelClean, sentinel))
-	type kv struct {
-		k string
-		n int
-	}
-	var list []kv
-	for k, n := range msgs {
-		list = append(list, kv{k, n})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].n > list[j].n || list[i].n == list[j].n && list[i].k < list[j].k })
-	for i, e := range list {
+	for i, k := range sharedtest.ByCount(msgs) {
 		if i == 40 {
 			break
 		}
-		t.Logf("%5d  %s", e.n, e.k)
+		t.Logf("%5d  %s", msgs[k], k)
 	}
 	if sentinel == 0 || pct(sentinelClean, sentinel) < 95 {
 		t.Errorf("only %d of %d Azure-Sentinel YAMLs load without errors, want at least 95%%", sentinelClean, sentinel)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -104,7 +106,7 @@ func TestLoadDirMissing(t *testing.T) {
 
 // TestLoadDirCorpusSources loads the Azure-Sentinel copies kept with the corpus.
 func TestLoadDirCorpusSources(t *testing.T) {
-	root := sharedDir(t, filepath.Join("corpus", "sources", "azure-sentinel"))
+	root := sharedtest.Dir(t, "corpus", "sources", "azure-sentinel")
 	rules, ds := Loader{}.LoadDir(root)
 	bad := map[string]bool{}
 	for _, d := range ds.Errors() {

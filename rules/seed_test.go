@@ -4,10 +4,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 func TestSeedUpstreamSwallowedKey(t *testing.T) {
-	path := filepath.Join(sharedDir(t, "seeds"), "seed-rule.upstream.yaml")
+	path := filepath.Join(sharedtest.Dir(t, "seeds"), "seed-rule.upstream.yaml")
 	r, ds := Loader{}.LoadFile(path)
 	if r == nil {
 		t.Fatalf("LoadFile(%q) = nil rule; diagnostics:\n%s", path, ds)
@@ -30,7 +32,7 @@ func TestSeedUpstreamSwallowedKey(t *testing.T) {
 }
 
 func TestSeedFixed(t *testing.T) {
-	path := filepath.Join(sharedDir(t, "seeds"), "seed-rule.yaml")
+	path := filepath.Join(sharedtest.Dir(t, "seeds"), "seed-rule.yaml")
 	r, ds := Loader{}.LoadFile(path)
 	if ds.HasErrors() || r == nil {
 		t.Fatalf("LoadFile(%q) diagnostics:\n%s", path, ds)

@@ -104,32 +104,50 @@ func (g *gen) alertFor(l *Label, si row, u *user, place *city, a *app, kind, nam
 
 const unfamiliarText = "The sign-in had properties that were not seen recently for the given user: the IP address, the autonomous system and the location are unfamiliar. Newly created users are in a learning period during which this detection is off."
 
-func plantSeedChain(g *gen, day time.Time) (Label, []Label) {
-	var l Label
-	v := g.w.admins[len(g.w.admins)-1]
-	place := &attackerCities[0]
+// seedChain plants the seed query's attack on admin v into l: four Azure Portal 50126
+// failures from an attacker's IP in place, the successful sign-in Identity Protection calls
+// unfamiliar and its alert, token refreshes, then v creates an account and adds it to
+// Exchange Administrator from the same IP.
+func (g *gen) seedChain(l *Label, v *user, place *city, day time.Time, hours float64) {
 	ip := hostIP(g.r, place, 2, 250)
-	t := g.at(day, 9)
+	t := g.at(day, hours)
 	corr := newGUID(g.r)
 	for k := 0; k < 4; k++ {
-		g.put(&l, tSignin, g.signinRow(signin{u: v, at: t.Add(secs(70 * k)), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, code: 50126, corr: corr}))
+		g.put(l, tSignin, g.signinRow(signin{u: v, at: t.Add(secs(70 * k)), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, code: 50126, corr: corr}))
 	}
 	risky := risk{level: "medium", state: "atRisk", types: []string{"unfamiliarFeatures"}}
-	ok := g.put(&l, tSignin, g.signinRow(signin{u: v, at: t.Add(6 * time.Minute), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, mfa: "Mobile app notification", risk: risky, corr: corr}))
-	g.alertFor(&l, ok, v, place, appAzurePortal, "unfamiliarFeatures", "Unfamiliar sign-in properties", "UnfamiliarLocation", "Medium", "medium", "realtime", unfamiliarText, []string{"T1078"})
+	ok := g.put(l, tSignin, g.signinRow(signin{u: v, at: t.Add(6 * time.Minute), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, mfa: "Mobile app notification", risk: risky, corr: corr}))
+	g.alertFor(l, ok, v, place, appAzurePortal, "unfamiliarFeatures", "Unfamiliar sign-in properties", "UnfamiliarLocation", "Medium", "medium", "realtime", unfamiliarText, []string{"T1078"})
 	for k := 1; k <= 3; k++ {
-		g.put(&l, tNonInter, g.signinRow(signin{u: v, at: t.Add(time.Duration(6+7*k) * time.Minute), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, nonInter: true, risk: risky}))
+		g.put(l, tNonInter, g.signinRow(signin{u: v, at: t.Add(time.Duration(6+7*k) * time.Minute), app: appAzurePortal, place: place, ip: ip, dev: attackerBox, nonInter: true, risk: risky}))
 	}
 	backdoor := &user{id: newGUID(g.r), upn: "svc-sync" + hexString(g.r, 3) + "@" + g.w.domain, display: "Directory Sync Service"}
 	by := initiator{u: v, ip: ip}
-	g.put(&l, tAudit, g.auditRow(audit{at: t.Add(17 * time.Minute), op: "Add user", category: "UserManagement", typ: "Add", by: by,
+	g.put(l, tAudit, g.auditRow(audit{at: t.Add(17 * time.Minute), op: "Add user", category: "UserManagement", typ: "Add", by: by,
 		targets: []obj{userTarget(backdoor, mod("AccountEnabled", nil, "[true]"), mod("DisplayName", nil, jsonText([]string{backdoor.display})),
 			mod("UserPrincipalName", nil, jsonText([]string{backdoor.upn})), mod("UserType", nil, "[\"Member\"]"),
 			mod("Included Updated Properties", nil, q("AccountEnabled, DisplayName, UserPrincipalName, UserType")))},
 		details: []obj{o("key", "User-Agent", "value", attackerBox.ua)}}))
-	g.put(&l, tAudit, g.auditRow(audit{at: t.Add(20 * time.Minute), op: "Add member to role", category: "RoleManagement", typ: "Assign", by: by,
+	g.put(l, tAudit, g.auditRow(audit{at: t.Add(20 * time.Minute), op: "Add member to role", category: "RoleManagement", typ: "Assign", by: by,
 		targets: []obj{userTarget(backdoor, g.roleMods(roleExchangeAdmin)...), g.roleTarget(roleExchangeAdmin)},
 		details: []obj{o("key", "User-Agent", "value", attackerBox.ua)}}))
+}
+
+// syncedAdmin returns an administrator whose account was synced from on-premises Active
+// Directory and kept the capitals of its AD user principal name. No baseline user is
+// called Maria, so no other UPN equals hers but for case.
+func (g *gen) syncedAdmin() *user {
+	u := &user{id: newGUID(g.r), given: "Maria", sur: "Lopez", display: "Maria Lopez", upn: "Maria.Lopez@" + g.w.domain,
+		dept: "IT", title: "Cloud Administrator", home: &offices[0], admin: true, engineer: true,
+		roles: []role{roleUserAdmin, roleHelpdesk, roleAppAdmin, roleExchangeAdmin}, created: g.start.AddDate(-4, 0, 0)}
+	u.officeIP, u.homeIP = hostIP(g.r, u.home, 10, 40), hostIP(g.r, u.home, 60, 250)
+	u.desk = device{id: newGUID(g.r), name: fmt.Sprintf("CONTOSO-LOP%03d", g.r.IntN(1000)), os: "Windows 10", browser: "Edge 120.0.0", trust: "Azure AD joined", compliant: true, managed: true, ua: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91"}
+	return u
+}
+
+func plantSeedChain(g *gen, day time.Time) (Label, []Label) {
+	var l Label
+	g.seedChain(&l, g.w.admins[len(g.w.admins)-1], &attackerCities[0], day, 9)
 
 	// Near miss: an unfamiliar-properties alert on a user who does nothing else suspicious.
 	var alertOnly Label
@@ -154,7 +172,21 @@ func plantSeedChain(g *gen, day time.Time) (Label, []Label) {
 	for _, id := range g.pimActivation(a0, roleUserAdmin, t2.Add(3*time.Minute)) {
 		typo.add(tAudit, id)
 	}
-	return l, []Label{alertOnly, typo}
+
+	// Near miss for the seed query only: the same attack on an admin whose UPN has capitals.
+	// The query lower-cases the alert's account and joins it with SigninLogs'
+	// UserPrincipalName as is; join equality is case-sensitive, so Kusto returns nothing for
+	// her. Her rows are the scenario's too (she is attacked all the same, and a rule that
+	// compares UPNs case-insensitively rightly finds her).
+	var mixed Label
+	mixed.Name, mixed.Description = "mixed-case-upn", "the same chain against an admin synced from on-premises AD whose UPN has capitals (Maria.Lopez@contoso.com): the seed query lower-cases the alert's account and compares it case-sensitively with SigninLogs' UserPrincipalName, so it does not match her"
+	g.seedChain(&mixed, g.syncedAdmin(), &attackerCities[0], day, 10.5)
+	for _, table := range mixed.Tables() {
+		for _, id := range mixed.Rows[table] {
+			l.add(table, id)
+		}
+	}
+	return l, []Label{alertOnly, typo, mixed}
 }
 
 var scriptBox = device{os: "", browser: "Python Requests 2.31", ua: "python-requests/2.31.0"}

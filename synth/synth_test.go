@@ -312,6 +312,31 @@ func testSeedChain(t *testing.T, o Options) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("seed chain accounts (-want +got):\n%s", diff)
 	}
+	// The same chain on an admin whose UPN has capitals is a near miss of the seed query
+	// (its case-sensitive join never matches her) and rows of the scenario all the same.
+	mixed := findLabel(t, l.NearMisses, "mixed-case-upn")
+	if len(mixed.Rows[tAlert]) != 1 {
+		t.Fatalf("mixed-case-upn has %d alerts, want 1", len(mixed.Rows[tAlert]))
+	}
+	upn := alerts[mixed.Rows[tAlert][0]]["CompromisedEntity"].(string)
+	if upn == strings.ToLower(upn) || slices.Contains(got, strings.ToLower(upn)) {
+		t.Errorf("mixed-case victim %q: want capitals in the UPN and no match of the seed logic, got %q", upn, got)
+	}
+	for _, a := range tables[tAlert] {
+		if a["CompromisedEntity"] != upn && strings.EqualFold(a["CompromisedEntity"].(string), upn) {
+			t.Errorf("another account %q equals %q but for case", a["CompromisedEntity"], upn)
+		}
+	}
+	for table, ids := range mixed.Rows {
+		for _, id := range ids {
+			if !slices.Contains(lab.Rows[table], id) {
+				t.Errorf("mixed-case-upn %s row %s is not a row of the scenario", table, id)
+			}
+		}
+	}
+	if got := mixed.Rows[tSignin]; len(got) != 5 || len(mixed.Rows[tAudit]) != 2 {
+		t.Errorf("mixed-case-upn rows = %v, want 5 SigninLogs and 2 AuditLogs", mixed.Rows)
+	}
 }
 
 func speedKmh(a, b map[string]any) float64 {

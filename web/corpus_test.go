@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,36 +20,12 @@ import (
 
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/feed"
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/schema"
 )
-
-// sharedDir returns rel under ../shared beside the repository root, or skips the test
-// naming the missing folder.
-func sharedDir(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared folder %s is absent: %v", p, err)
-	}
-	return p
-}
 
 // writeCorpusRules writes every record of the corpus that has a `yaml` into folder trees
 // under dir, one per repository and revision (the Azure-Sentinel 2022 snapshot, its
@@ -59,23 +34,9 @@ func sharedDir(t testing.TB, rel string) string {
 // slash paths keyed by root.
 func writeCorpusRules(t *testing.T, dir string) (roots []string, files map[string][]string) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedDir(t, "corpus"), "kql-queries.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
 	files = map[string][]string{}
 	written := map[string]bool{}
-	for sc.Scan() {
-		var rec struct {
-			Repo, Path, Commit string
-			YAML               *string `json:"yaml"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range sharedtest.Corpus(t) {
 		if rec.YAML == nil {
 			continue
 		}
@@ -104,9 +65,6 @@ func writeCorpusRules(t *testing.T, dir string) (roots []string, files map[strin
 			roots = append(roots, root)
 		}
 		files[root] = append(files[root], rel)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	sort.Strings(roots)
 	return roots, files
@@ -158,11 +116,11 @@ func TestCorpusFeed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("syncs and renders the whole corpus")
 	}
-	seedYAML, err := os.ReadFile(filepath.Join(sharedDir(t, "seeds"), "seed-rule.yaml"))
+	seedYAML, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "seeds"), "seed-rule.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	seedPage, err := os.ReadFile(filepath.Join(sharedDir(t, "seeds"), "000_adf3e8d3f9410752.txt"))
+	seedPage, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "seeds"), "000_adf3e8d3f9410752.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,27 +5,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 // TestEmbeddedIsCurrent regenerates the table from the shared STIX bundle and compares it
 // byte for byte with attack/catalog.tsv; run `go generate ./attack` when it fails.
 func TestEmbeddedIsCurrent(t *testing.T) {
-	dir, err := os.Getwd()
+	in := sharedtest.Dir(t, "attack", "enterprise-attack-techniques.json")
+	dir, err := sharedtest.Root()
 	if err != nil {
 		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-	in := filepath.Join(dir, "..", "shared", "attack", "enterprise-attack-techniques.json")
-	if _, err := os.Stat(in); err != nil {
-		t.Skipf("shared folder %s is absent", filepath.Dir(in))
 	}
 	out := filepath.Join(t.TempDir(), "catalog.tsv")
 	if err := run(in, out, "18.1"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 // writeFiles creates files (path → content) under a temporary folder and returns it.
@@ -24,31 +25,6 @@ func writeFiles(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
-}
-
-// seedPath returns a file of ../shared/seeds next to the repository root, skipping the test
-// when the folder is absent.
-func seedPath(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "seeds", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("missing %s (the ../shared/seeds folder)", p)
-	}
-	return p
 }
 
 func TestCheckText(t *testing.T) {
@@ -155,7 +131,7 @@ func TestCheckErrors(t *testing.T) {
 }
 
 func TestCheckSeed(t *testing.T) {
-	upstream := seedPath(t, "seed-rule.upstream.yaml")
+	upstream := sharedtest.Dir(t, "seeds", "seed-rule.upstream.yaml")
 	code, out, _ := runCmd(t, "check", upstream)
 	if code != exitError {
 		t.Errorf("check seed-rule.upstream.yaml = %d, want %d", code, exitError)
@@ -164,7 +140,7 @@ func TestCheckSeed(t *testing.T) {
 	if !strings.Contains(out, want) || !strings.Contains(out, "indented into the 'query: |' block") {
 		t.Errorf("check seed-rule.upstream.yaml output lacks %q:\n%s", want, out)
 	}
-	fixed := seedPath(t, "seed-rule.yaml")
+	fixed := sharedtest.Dir(t, "seeds", "seed-rule.yaml")
 	code, out, _ = runCmd(t, "check", fixed)
 	if code != exitOK || !strings.HasSuffix(out, "1 file, 0 errors, 0 warnings\n") {
 		t.Errorf("check seed-rule.yaml = %d, %s; want clean", code, out)

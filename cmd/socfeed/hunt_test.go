@@ -2,28 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
-
-// huntFiles writes files (path relative to dir → content) and returns dir.
-func huntFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 const huntSignins = `{"TimeGenerated":"2024-05-01T10:00:00Z","UserPrincipalName":"alice@contoso.com","IPAddress":"10.0.0.1","ResultType":"50126"}
 {"TimeGenerated":"2024-05-01T10:20:00Z","UserPrincipalName":"bob@contoso.com","IPAddress":"10.0.0.1","ResultType":"50126"}
@@ -67,7 +50,7 @@ query: |
 `
 
 func TestHuntJSON(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
 	code, out, stderr := runCmd(t, "hunt", "--rules", filepath.Join(dir, "rules"), "--data", filepath.Join(dir, "data"), "--replay", "--format", "json")
 	if code != exitOK {
 		t.Fatalf("hunt = %d, stderr %q", code, stderr)
@@ -120,7 +103,7 @@ func TestHuntJSON(t *testing.T) {
 }
 
 func TestHuntExitStatus(t *testing.T) {
-	dir := huntFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"rules/spray.yaml":      huntRule,
 		"rules/spray.test.yaml": "expect: {no_findings: true}\n",
 		"broken/broken.yaml":    huntBroken,
@@ -164,7 +147,7 @@ func TestHuntExitStatus(t *testing.T) {
 }
 
 func TestHuntProgress(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
 	args := []string{"hunt", "--rules", filepath.Join(dir, "rules"), "--data", filepath.Join(dir, "data"), "--replay"}
 	_, _, stderr := runCmd(t, append(args, "--progress")...)
 	if !strings.Contains(stderr, "\rrule 1/1 Failed sign-in: run 4/4, ") || !strings.HasSuffix(stderr, "\r") {

@@ -28,7 +28,7 @@ func runKustoSchemaCmd(t *testing.T, args ...string) (int, string, string) {
 // TestKustoSchemaMatchesEndpoint checks the printed table schema against the one socfeed's
 // own Kusto endpoint reports for loaded data (`.show table T cslschema`).
 func TestKustoSchemaMatchesEndpoint(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"data/SigninLogs.jsonl": huntSignins})
 	ds, _, err := logs.Load(context.Background(), []string{filepath.Join(dir, "data")}, logs.Options{})
 	if err != nil {
 		t.Fatal(err)

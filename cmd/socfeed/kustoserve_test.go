@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -173,7 +171,7 @@ func TestHuntBackendCLI(t *testing.T) {
 }
 
 func TestHuntBackendFlags(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins, "empty.txt": "\n"})
+	dir := writeFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins, "empty.txt": "\n"})
 	rulesDir, dataDir := filepath.Join(dir, "rules"), filepath.Join(dir, "data")
 	tests := []struct {
 		args []string
@@ -202,7 +200,7 @@ func TestHuntBackendFlags(t *testing.T) {
 // TestHuntBackendErrors checks a rule whose query the endpoint rejects is a failure placed
 // in the rule file, as it is locally, and an unreachable endpoint is an error.
 func TestHuntBackendErrors(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"rules/spray.yaml": huntRule, "rules/broken.yaml": huntBroken, "data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"rules/spray.yaml": huntRule, "rules/broken.yaml": huntBroken, "data/SigninLogs.jsonl": huntSignins})
 	rulesDir, dataDir := filepath.Join(dir, "rules"), filepath.Join(dir, "data")
 	ds, _, err := logs.Load(context.Background(), []string{dataDir}, logs.Options{})
 	if err != nil {
@@ -227,7 +225,7 @@ func TestHuntBackendErrors(t *testing.T) {
 }
 
 func TestMountKusto(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"data/SigninLogs.jsonl": huntSignins})
 	ds, _, err := logs.Load(context.Background(), []string{filepath.Join(dir, "data")}, logs.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +321,7 @@ func TestServeKusto(t *testing.T) {
 
 // TestHuntBackendAuth checks where `socfeed hunt --backend` takes its credentials from.
 func TestHuntBackendAuth(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"token": "from-file\n"})
+	dir := writeFiles(t, map[string]string{"token": "from-file\n"})
 	tests := []struct {
 		env      string
 		o        huntOptions
@@ -350,32 +348,14 @@ func TestHuntBackendAuth(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for one writer and one reader at a time.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestHuntBackendServe hunts through `socfeed serve`'s Kusto endpoint, end to end, and
 // compares the output with a local hunt.
 func TestHuntBackendServe(t *testing.T) {
-	dir := huntFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
+	dir := writeFiles(t, map[string]string{"rules/spray.yaml": huntRule, "data/SigninLogs.jsonl": huntSignins})
 	rulesDir, dataDir := filepath.Join(dir, "rules"), filepath.Join(dir, "data")
 	t.Setenv("SOCFEED_TOKEN", "")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb lockedBuffer
+	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--rules", rulesDir, "--data", dataDir, "--kusto-db", "Tenant"}, strings.NewReader(""), &out, &errb)

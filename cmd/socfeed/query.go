@@ -164,17 +164,7 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 	if nerr > 0 && !o.noCheck {
 		return nil, exitError
 	}
-	penv := s.eng.PlanEnv(func(name string) ([]column.Field, bool) {
-		t, ok := s.cat.Table(name)
-		if !ok {
-			return nil, false
-		}
-		fs := make([]column.Field, len(t.Columns))
-		for i, c := range t.Columns {
-			fs[i] = column.Field{Name: c.Name, Type: c.Type}
-		}
-		return fs, true
-	})
+	penv := s.eng.PlanEnv(s.cat.Fields)
 	penv.Names = info.Names
 	penv.Tabular = map[syntax.Expr]bool{}
 	for x := range info.Tabular {

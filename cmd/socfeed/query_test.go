@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
@@ -129,40 +129,16 @@ func TestExplain(t *testing.T) {
 // TestCorpusPlans plans and runs (over empty tables) every corpus query that Microsoft's
 // analyser accepts, and reports how many socfeed can run. It fails only below a floor.
 func TestCorpusPlans(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "corpus", "kql-queries.jsonl")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("corpus not found (../shared/corpus): %v", err)
-	}
+	recs := sharedtest.Corpus(t)
 	cat := schema.Default()
 	reg := funcs.Default()
 	eng := &exec.Engine{Funcs: reg, Tables: map[string]*column.Table{}}
-	env := eng.PlanEnv(func(name string) ([]column.Field, bool) {
-		tb, ok := cat.Table(name)
-		if !ok {
-			return nil, false
-		}
-		fs := make([]column.Field, len(tb.Columns))
-		for i, c := range tb.Columns {
-			fs[i] = column.Field{Name: c.Name, Type: c.Type}
-		}
-		return fs, true
-	})
+	env := eng.PlanEnv(cat.Fields)
 	total, ran := 0, 0
 	reasons := map[string]int{}
 	example := map[string]string{}
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" {
-			continue
-		}
-		var rec struct {
-			ID           string `json:"id"`
-			Query        string `json:"query"`
-			SemanticOK   bool   `json:"official_semantic_ok"`
-			DuplicateOf  any    `json:"duplicate_of"`
-			UnknownNames []any  `json:"official_unknown_names"`
-		}
-		if json.Unmarshal([]byte(line), &rec) != nil || !rec.SemanticOK || rec.DuplicateOf != nil {
+	for _, rec := range recs {
+		if rec.SemanticOK == nil || !*rec.SemanticOK || rec.DuplicateOf != nil {
 			continue
 		}
 		total++
@@ -185,17 +161,9 @@ func TestCorpusPlans(t *testing.T) {
 		ran++
 	}
 	t.Logf("corpus: %d / %d analyser-clean queries plan and run over empty tables", ran, total)
-	type kv struct {
-		k string
-		n int
-	}
-	var top []kv
-	for k, n := range reasons {
-		top = append(top, kv{k, n})
-	}
-	sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || top[i].n == top[j].n && top[i].k < top[j].k })
-	for _, r := range top[:min(len(top), 25)] {
-		t.Logf("  %4d  %s  (e.g. %s)", r.n, r.k, example[r.k])
+	top := sharedtest.ByCount(reasons)
+	for _, k := range top[:min(len(top), 25)] {
+		t.Logf("  %4d  %s  (e.g. %s)", reasons[k], k, example[k])
 	}
 	if ran < corpusFloor {
 		t.Errorf("corpus: %d queries run, below the floor of %d", ran, corpusFloor)

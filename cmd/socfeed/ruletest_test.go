@@ -29,7 +29,7 @@ expect:
 `
 
 func TestRuleTestCommand(t *testing.T) {
-	dir := huntFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"pass/spray.yaml":      huntRule,
 		"pass/spray.test.yaml": ruleTestPass,
 		"fail/spray.yaml":      huntRule,

@@ -1,12 +1,11 @@
 package check
 
 import (
-	"bufio"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/schema"
@@ -18,32 +17,25 @@ import (
 // first disagreements; it fails when agreement drops below the floor measured when the
 // test was written.
 func TestConformanceColumns(t *testing.T) {
-	p := sharedFile(t, "conformance/docs-examples.jsonl")
-	f, err := os.Open(p)
+	type example struct {
+		ID            string `json:"id"`
+		Query         string `json:"query"`
+		SelfContained bool   `json:"self_contained"`
+		Runnable      bool   `json:"runnable"`
+		Malformed     bool   `json:"malformed"`
+		Expected      struct {
+			Columns []string `json:"columns"`
+		} `json:"expected"`
+		ResultTables []json.RawMessage `json:"result_tables"`
+	}
+	recs, err := sharedtest.ReadJSONL[example](sharedtest.Dir(t, "conformance", "docs-examples.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	env := &Env{Catalog: schema.Default(), Funcs: funcs.Default(), Strict: true}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	total, same := 0, 0
 	var diffs []string
-	for sc.Scan() {
-		var r struct {
-			ID            string `json:"id"`
-			Query         string `json:"query"`
-			SelfContained bool   `json:"self_contained"`
-			Runnable      bool   `json:"runnable"`
-			Malformed     bool   `json:"malformed"`
-			Expected      struct {
-				Columns []string `json:"columns"`
-			} `json:"expected"`
-			ResultTables []json.RawMessage `json:"result_tables"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range recs {
 		if !r.SelfContained || !r.Runnable || r.Malformed || len(r.ResultTables) > 0 || len(r.Expected.Columns) == 0 {
 			continue
 		}

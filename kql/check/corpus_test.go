@@ -1,83 +1,30 @@
 package check
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/schema"
 )
 
-// corpusRecord is the part of a /work/shared/corpus record the fidelity test reads.
-type corpusRecord struct {
-	ID             string  `json:"id"`
-	Query          string  `json:"query"`
-	DuplicateOf    *string `json:"duplicate_of"`
-	SyntaxOK       bool    `json:"official_syntax_ok"`
-	SemanticOK     *bool   `json:"official_semantic_ok"`
-	SemanticErrors []struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Start   int    `json:"start"`
-	} `json:"official_semantic_errors"`
-}
-
-// sharedDir returns ../shared relative to the repository root, skipping the test when it
-// or the named file below it is missing.
-func sharedFile(t testing.TB, rel string) string {
+// loadCorpus returns the distinct corpus records whose query Microsoft's parser accepts
+// and its analyser labelled.
+func loadCorpus(t testing.TB) []sharedtest.CorpusRecord {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("missing %s (the ../shared folder next to the repository)", p)
-	}
-	return p
-}
-
-func loadCorpus(t testing.TB) []corpusRecord {
-	p := sharedFile(t, "corpus/kql-queries.jsonl")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []corpusRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var r corpusRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	var out []sharedtest.CorpusRecord
+	for _, r := range sharedtest.Corpus(t) {
 		if r.DuplicateOf != nil || !r.SyntaxOK || r.SemanticOK == nil {
 			continue
 		}
 		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
@@ -158,18 +105,9 @@ func TestCorpusFidelity(t *testing.T) {
 		okPassTolerant, okTotal, 100*float64(okPassTolerant)/float64(max(okTotal, 1)),
 		badCaughtTolerant, badTotal, 100*float64(badCaughtTolerant)/float64(max(badTotal, 1)))
 	if testing.Verbose() {
-		type kv struct {
-			k string
-			v int
-		}
-		var ms []kv
-		for k, v := range missing {
-			ms = append(ms, kv{k, v})
-		}
-		sort.Slice(ms, func(i, j int) bool { return ms[i].v > ms[j].v || ms[i].v == ms[j].v && ms[i].k < ms[j].k })
 		var b strings.Builder
-		for _, m := range ms {
-			b.WriteString(m.k + "=" + strconv.Itoa(m.v) + " ")
+		for _, k := range sharedtest.ByCount(missing) {
+			b.WriteString(k + "=" + strconv.Itoa(missing[k]) + " ")
 		}
 		t.Logf("functions missing from the registry: %s", b.String())
 		for i, s := range falseErrs {
@@ -211,7 +149,7 @@ func BenchmarkCorpus(b *testing.B) {
 // documentedFuncs returns the function names the KQL reference documents (page names and
 // their listed aliases), to tell functions the registry still lacks from unknown ones.
 func documentedFuncs(t testing.TB) map[string]bool {
-	dir := filepath.Dir(sharedFile(t, "kql-reference/README.md"))
+	dir := filepath.Dir(sharedtest.Dir(t, "kql-reference", "README.md"))
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)

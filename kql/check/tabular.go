@@ -530,6 +530,17 @@ func (c *checker) op(op syntax.Operator, in *Schema, sc *scope) *Schema {
 		return out
 	case *syntax.PartitionOp:
 		c.scalar(op.By, sc, r)
+		sub := unparenExpr(op.Sub)
+		if px, ok := sub.(*syntax.PipeExpr); (!ok || px.Source != nil) && sub != nil {
+			// `partition by Col { Query }`: Query names Col as a one-column table holding
+			// the partition's value.
+			if id, ok := op.By.(*syntax.Ident); ok {
+				inner := newScope(sc)
+				col := Column{Name: id.Name, Type: c.info.Types[op.By]}
+				inner.syms[id.Name] = &binding{sym: Symbol{Kind: SymTableLet, Name: id.Name, Decl: op}, tab: &Schema{Columns: []Column{col}}}
+				return c.subquery(op.Sub, inner, in)
+			}
+		}
 		return c.subquery(op.Sub, sc, in)
 	case *syntax.ForkOp:
 		var first *Schema
@@ -557,6 +568,17 @@ func (c *checker) op(op syntax.Operator, in *Schema, sc *scope) *Schema {
 		return openSchema()
 	}
 	return openSchema()
+}
+
+// unparenExpr removes the parentheses around e.
+func unparenExpr(e syntax.Expr) syntax.Expr {
+	for {
+		p, ok := e.(*syntax.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
 }
 
 // count checks the row count of take, top and sample: an integer.

@@ -26,8 +26,8 @@ import (
 // coreConformanceFloor is the same figure over the scorable examples outside the geo and
 // graph families (see geoOrGraph), which is what issue 3 measures.
 const (
-	conformanceFloor     = 340
-	coreConformanceFloor = 340
+	conformanceFloor     = 405
+	coreConformanceFloor = 350
 )
 
 var (
@@ -59,12 +59,13 @@ type docExample struct {
 }
 
 // graphOperators and graphFunctions name the graph family: the graph operators and the
-// functions that exist only inside graph-match and graph-shortest-paths.
+// functions that exist only in graph queries. The graph forms of all(), any() and map()
+// are left out: any() is also an aggregate, and graph queries use graph operators anyway.
 var (
 	graphOperators = map[string]bool{"make-graph": true, "graph-match": true, "graph-shortest-paths": true,
 		"graph-to-table": true, "graph-mark-components": true, "graph-merge": true}
-	graphFunctions = map[string]bool{"all": true, "any": true, "map": true, "inner_nodes": true,
-		"node_degree_in": true, "node_degree_out": true, "node_id": true, "labels": true}
+	graphFunctions = map[string]bool{"inner_nodes": true, "node_degree_in": true, "node_degree_out": true,
+		"node_id": true, "labels": true}
 )
 
 // geoOrGraph reports whether an example belongs to the geo family (it calls a geo_*

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/socfeed/socfeed/kql/column"
@@ -8,6 +9,11 @@ import (
 	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/types"
 )
+
+// maxPluginBins bounds the bins the time-window plugins (rolling_percentile,
+// active_users_count, sliding_window_counts) produce per group, so a tiny bin over a wide
+// range fails instead of exhausting memory.
+const maxPluginBins = 10_000_000
 
 // scanState is the state of one scan step: a record for each step up to it (nil where
 // the sequence has none) and the sequence's match id. A nil *scanState is an empty state.
@@ -288,6 +294,9 @@ func (x *executor) newRollingPercentile(n *plan.Evaluate, next processor) (proce
 			for b := range g.bins {
 				first, last = math.Min(first, b), math.Max(last, b)
 			}
+			if (last-first)/size > maxPluginBins {
+				return nil, &RuntimeError{Op: "rolling_percentile", Msg: fmt.Sprintf("more than %d bins", maxPluginBins)}
+			}
 			for b := first; b <= last; b += size {
 				agg, err := pf.Agg([]types.Type{valType, pct.Type}, []types.Value{types.NullOf(valType), pct})
 				if err != nil {
@@ -324,6 +333,9 @@ func (x *executor) newActiveUsersCount(n *plan.Evaluate, next processor) (proces
 	need := types.ToReal(c[4]).F
 	if period <= 0 || bin <= 0 || lookback < 0 {
 		return nil, &RuntimeError{Op: "active_users_count", Msg: "the period, bin and lookback window must be positive"}
+	}
+	if end >= start && (end-start)/bin > maxPluginBins {
+		return nil, &RuntimeError{Op: "active_users_count", Msg: fmt.Sprintf("more than %d bins from start to end", maxPluginBins)}
 	}
 	nd := len(n.Args) - 8
 	return &bufferProc{x: x, op: "active_users_count", schema: n.Input.Schema(), next: next, fn: func(in *column.Batch) ([]*column.Batch, error) {
@@ -448,6 +460,9 @@ func (x *executor) newSlidingWindowCounts(n *plan.Evaluate, next processor) (pro
 		return nil, &RuntimeError{Op: "sliding_window_counts", Msg: "the bin must be positive and the lookback window at least one bin"}
 	}
 	k := lookback / bin
+	if end >= start && (end-start)/bin > maxPluginBins {
+		return nil, &RuntimeError{Op: "sliding_window_counts", Msg: fmt.Sprintf("more than %d bins from start to end", maxPluginBins)}
+	}
 	tlType := n.Fields[0].Type
 	nd := len(n.Args) - 6
 	return &bufferProc{x: x, op: "sliding_window_counts", schema: n.Input.Schema(), next: next, fn: func(in *column.Batch) ([]*column.Batch, error) {

@@ -49,7 +49,39 @@ func sameText(got, want string) bool {
 	}
 	var gj, wj any
 	if json.Unmarshal([]byte(got), &gj) == nil && json.Unmarshal([]byte(want), &wj) == nil {
-		return reflect.DeepEqual(gj, wj)
+		return sameJSON(gj, wj)
 	}
 	return false
+}
+
+// sameJSON compares decoded JSON structurally, numbers within a relative 1e-9.
+func sameJSON(g, w any) bool {
+	switch wv := w.(type) {
+	case float64:
+		gv, ok := g.(float64)
+		return ok && math.Abs(gv-wv) <= 1e-9*math.Max(1, math.Max(math.Abs(gv), math.Abs(wv)))
+	case []any:
+		gv, ok := g.([]any)
+		if !ok || len(gv) != len(wv) {
+			return false
+		}
+		for i := range wv {
+			if !sameJSON(gv[i], wv[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		gv, ok := g.(map[string]any)
+		if !ok || len(gv) != len(wv) {
+			return false
+		}
+		for k, v := range wv {
+			if !sameJSON(gv[k], v) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(g, w)
 }

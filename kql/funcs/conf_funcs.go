@@ -11,5 +11,11 @@ func confFuncs() []*Func {
 	out = append(out, confConvertFuncs()...)
 	out = append(out, confAggFuncs()...)
 	out = append(out, confGeoFuncs()...)
+	out = append(out, confGeohashFuncs()...)
+	out = append(out, confGeoShapeFuncs()...)
+	out = append(out, confGeoWKTFuncs()...)
+	out = append(out, confGeoCentroidFuncs()...)
+	out = append(out, confGeoDensifyFuncs()...)
+	out = append(out, confGeoSimplifyFuncs()...)
 	return out
 }

@@ -577,9 +577,13 @@ func confMedian(vs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
+// confMaxPeriod bounds the periods confDetectPeriod tries, so that detection over a long
+// series stays linear in its length.
+const confMaxPeriod = 4096
+
 // confDetectPeriod finds the period with the highest autocorrelation of the mean-removed
-// series among 2..n/2, requiring a score of at least 0.7 (series_seasonal's threshold);
-// 0 when none qualifies.
+// series among 2..n/2 (at most confMaxPeriod), requiring a score of at least 0.7
+// (series_seasonal's threshold); 0 when none qualifies.
 func confDetectPeriod(xs []float64) int64 {
 	n := len(xs)
 	if n < 4 {
@@ -598,7 +602,7 @@ func confDetectPeriod(xs []float64) int64 {
 		return 0
 	}
 	best, bestScore := 0, 0.7
-	for p := 2; p <= n/2; p++ {
+	for p := 2; p <= min(n/2, confMaxPeriod); p++ {
 		num := 0.0
 		for i := 0; i+p < n; i++ {
 			num += (xs[i] - mean) * (xs[i+p] - mean)

@@ -490,6 +490,9 @@ func literalValue(x *syntax.Literal) (types.Value, error) {
 	case syntax.LitDateTime:
 		v, ok := types.ParseDateTime(x.Value)
 		if !ok {
+			v, ok = types.ParseDateTime(lenientDateText(x.Value))
+		}
+		if !ok {
 			return bad()
 		}
 		return types.NewDateTime(v), nil
@@ -509,6 +512,23 @@ func literalValue(x *syntax.Literal) (types.Value, error) {
 		return types.NullOf(types.Dynamic), nil
 	}
 	return bad()
+}
+
+var (
+	dateSepSpaces = regexp.MustCompile(`\s*([-/:])\s*`)
+	dateCommas    = regexp.MustCompile(`^(\d{4})\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})$`)
+)
+
+// lenientDateText rewrites two forms of datetime literal that Kusto's (.NET's) lenient date
+// parser accepts and the documentation uses: spaces around separators
+// (datetime(2017 - 08 - 01)) and comma-separated year, month and day
+// (datetime(2025, 6, 14)).
+func lenientDateText(s string) string {
+	s = strings.TrimSpace(s)
+	if m := dateCommas.FindStringSubmatch(s); m != nil {
+		return fmt.Sprintf("%s-%02s-%02s", m[1], m[2], m[3])
+	}
+	return dateSepSpaces.ReplaceAllString(s, "$1")
 }
 
 func litType(k syntax.LitKind) types.Type {

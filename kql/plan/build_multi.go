@@ -362,3 +362,66 @@ func (b *builder) slidingWindowCounts(op *syntax.EvaluateOp, ev *Evaluate) (Node
 	ev.Fields = append(ev.Fields, Field{Name: "Count", Type: types.Long}, Field{Name: "dcount", Type: types.Long})
 	return ev, nil
 }
+
+// partitionByValue plans the form of `partition by Column { Query }` whose subquery does
+// not read the partition's rows but names the column as a table: for each distinct value
+// of Column, Query runs with Column bound to a one-row, one-column table holding the value
+// (read with toscalar(Column)), and the results are unioned. The distinct values are read
+// when the query is planned, through Env.Eval.
+func (b *builder) partitionByValue(op *syntax.PartitionOp, in Node, sc *scope) (Node, error) {
+	id, ok := unparen(op.By).(*syntax.Ident)
+	if !ok {
+		return nil, errAt(op.By, "in 'partition': expected a column name")
+	}
+	row := in.Schema()
+	i := fieldIndex(row, id.Name)
+	if i < 0 {
+		return nil, errAt(op.By, "in 'partition': unknown column %q", id.Name)
+	}
+	if b.env.Eval == nil {
+		return nil, errAt(op, "in 'partition': this form needs the data when the query is planned")
+	}
+	key := Field{Name: id.Name, Type: row[i].Type}
+	rows, err := b.env.Eval(&Aggregate{Input: in, Keys: []Expr{&ColRef{Index: i, Name: id.Name, T: key.Type}}, Fields: []Field{key}, Op: "distinct"})
+	if err != nil {
+		return nil, err
+	}
+	var ins []Node
+	for _, r := range rows {
+		inner := sc.child()
+		inner.vars[id.Name] = &binding{table: &Values{Fields: []Field{key}, Rows: [][]types.Value{{r[0]}}}}
+		n, err := b.tabular(op.Sub, inner, nil)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, n)
+	}
+	if len(ins) == 0 {
+		n, err := b.tabular(op.Sub, sc.child(), nil)
+		if err != nil {
+			return nil, err
+		}
+		return &Limit{Input: n, N: 0}, nil
+	}
+	u := &Union{Ins: ins}
+	for _, n := range ins {
+		for _, f := range n.Schema() {
+			if j := fieldIndex(u.Fields, f.Name); j >= 0 {
+				if u.Fields[j].Type != f.Type {
+					return nil, errAt(op, "in 'partition': column %q is %s in one part and %s in another", f.Name, u.Fields[j].Type, f.Type)
+				}
+				continue
+			}
+			u.Fields = append(u.Fields, f)
+		}
+	}
+	for _, n := range ins {
+		m := make([]int, len(u.Fields))
+		for j, f := range u.Fields {
+			m[j] = fieldIndex(n.Schema(), f.Name)
+		}
+		u.Maps = append(u.Maps, m)
+		u.Sources = append(u.Sources, "")
+	}
+	return u, nil
+}

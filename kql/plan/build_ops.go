@@ -367,16 +367,24 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 			p.Fields = append(p.Fields, f)
 		}
 	}
+	defined := map[string]bool{}
 	put := func(name string, e Expr) {
 		t := e.Type()
 		if t == types.Unknown {
 			t = types.Dynamic
 			e = &Cast{X: e, T: t}
 		}
+		defined[name] = true
 		if i := fieldIndex(p.Fields, name); i >= 0 {
-			p.Exprs[i] = e
-			p.Fields[i] = Field{Name: name, Type: t}
-			return
+			if op != "extend" {
+				p.Exprs[i] = e
+				p.Fields[i] = Field{Name: name, Type: t}
+				return
+			}
+			// extend-operator.md: an existing column is removed and appended with its new
+			// value.
+			p.Exprs = append(p.Exprs[:i], p.Exprs[i+1:]...)
+			p.Fields = append(p.Fields[:i], p.Fields[i+1:]...)
 		}
 		p.Exprs = append(p.Exprs, e)
 		p.Fields = append(p.Fields, Field{Name: name, Type: t})
@@ -417,6 +425,15 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 		return true, nil
 	}
 	for i, x := range exprs {
+		if op == "extend" && i > 0 && refersTo(x, defined) {
+			// An assignment reading a column defined earlier in the same extend sees its
+			// new value: plan the rest as a second extend over this one.
+			done, err := b.finishProject(p, in, tuples, op)
+			if err != nil {
+				return nil, err
+			}
+			return b.project(exprs[i:], done, sc, op, keepInput)
+		}
 		if ne, ok := x.(*syntax.NamedExpr); ok {
 			if len(ne.Names) > 1 {
 				done, err := multi(ne.Value, ne.Names, i)
@@ -474,6 +491,26 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 		}
 		put(name, e)
 	}
+	return b.finishProject(p, in, tuples, op)
+}
+
+// refersTo reports whether x names one of names (a column defined earlier in the same
+// operator).
+func refersTo(x syntax.Expr, names map[string]bool) bool {
+	found := false
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if id, ok := n.(*syntax.Ident); ok && names[id.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// finishProject puts the hidden tuple columns of multi-result calls under p and marks p
+// serial when an expression reads neighbouring rows.
+func (b *builder) finishProject(p *Project, in Node, tuples []Expr, op string) (Node, error) {
+	row := in.Schema()
 	if len(tuples) > 0 {
 		pre := &Project{Input: in, Op: op}
 		for i, f := range row {
@@ -555,9 +592,24 @@ func (b *builder) aggregate(x syntax.Expr, given []string, row []Field, byNames 
 			ac.Consts[i] = v
 		}
 	}
+	countRows := false
+	if f.Name == "count" && len(ac.Args) == 1 {
+		switch argTypes[0] {
+		case types.Bool, types.Dynamic, types.Unknown:
+		default:
+			// count(x) over a column that is not bool runs in Kusto as count(), named
+			// count_x (summarize-operator.md's examples); the checker still flags it, as
+			// Microsoft's analyser does. A bool argument counts like countif.
+			countRows = true
+			argTypes[0] = types.Bool
+		}
+	}
 	cols, err := funcs.AggColumns(f, argTypes, argNames, ac.Consts)
 	if err != nil {
 		return nil, errAt(call, "%s", err.Error())
+	}
+	if countRows {
+		ac.Args, ac.Consts = nil, nil
 	}
 	if len(given) > 0 && len(given) != len(cols) && !(len(given) == 1) {
 		return nil, errAt(x, "in '%s': %d names for %d columns", op, len(given), len(cols))
@@ -1369,6 +1421,9 @@ func (b *builder) searchPred(x syntax.Expr, row []Field, sc *scope) (Expr, error
 // partition plans `partition by Col (subquery)`: the subquery runs once per distinct
 // value of Col over that value's rows, and the results are concatenated.
 func (b *builder) partition(op *syntax.PartitionOp, in Node, sc *scope) (Node, error) {
+	if px, ok := unparen(op.Sub).(*syntax.PipeExpr); !ok || px.Source != nil {
+		return b.partitionByValue(op, in, sc)
+	}
 	key, err := b.scalar(op.By, in.Schema(), sc)
 	if err != nil {
 		return nil, err

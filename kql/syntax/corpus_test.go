@@ -1,72 +1,27 @@
 package syntax
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
-
-// corpusRecord is the part of a kql-queries.jsonl record these tests use.
-type corpusRecord struct {
-	ID               string  `json:"id"`
-	Query            string  `json:"query"`
-	DuplicateOf      *string `json:"duplicate_of"`
-	OfficialSyntaxOK *bool   `json:"official_syntax_ok"`
-	OfficialErrors   []struct {
-		Message string `json:"message"`
-		Start   int    `json:"start"`
-	} `json:"official_syntax_errors"`
-}
-
-// sharedDir returns ../shared relative to the repository root (the folder
-// holding go.mod), skipping the test when it is absent.
-func sharedDir(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := repoRoot()
-	if err != nil {
-		t.Skip("go.mod not found above the test directory")
-	}
-	p := filepath.Join(dir, "..", "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s is absent: %v", filepath.Join("../shared", sub), err)
-	}
-	return p
-}
 
 // loadCorpus reads the distinct records of the query corpus, skipping the
 // test when the corpus is absent.
-func loadCorpus(t testing.TB) []corpusRecord {
+func loadCorpus(t testing.TB) []sharedtest.CorpusRecord {
 	t.Helper()
-	recs, err := readCorpus(sharedDir(t, "corpus/kql-queries.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return distinct(sharedtest.Corpus(t))
 }
 
-// readCorpus reads the records of path with duplicate_of == null.
-func readCorpus(path string) ([]corpusRecord, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var recs []corpusRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r corpusRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
+// distinct returns the records of recs with duplicate_of == null.
+func distinct(recs []sharedtest.CorpusRecord) []sharedtest.CorpusRecord {
+	var out []sharedtest.CorpusRecord
+	for _, r := range recs {
 		if r.DuplicateOf == nil {
-			recs = append(recs, r)
+			out = append(out, r)
 		}
 	}
-	return recs, sc.Err()
+	return out
 }
 
 // BenchmarkParseCorpus parses every distinct corpus query once per
@@ -94,11 +49,8 @@ func TestCorpus(t *testing.T) {
 	var okTotal, okAccepted, badTotal, badRejected, sameLine int
 	var shown int
 	for _, r := range recs {
-		if r.OfficialSyntaxOK == nil {
-			continue
-		}
 		_, errs := Parse(r.Query)
-		if *r.OfficialSyntaxOK {
+		if r.SyntaxOK {
 			okTotal++
 			if len(errs) == 0 {
 				okAccepted++
@@ -110,8 +62,8 @@ func TestCorpus(t *testing.T) {
 			badTotal++
 			if len(errs) > 0 {
 				badRejected++
-				if len(r.OfficialErrors) > 0 {
-					ml, _ := LineCol(r.Query, Pos(r.OfficialErrors[0].Start))
+				if len(r.SyntaxErrors) > 0 {
+					ml, _ := LineCol(r.Query, Pos(r.SyntaxErrors[0].Start))
 					if gl, _ := LineCol(r.Query, errs[0].Pos); gl == ml {
 						sameLine++
 					}
@@ -119,9 +71,9 @@ func TestCorpus(t *testing.T) {
 			} else if shown < 25 {
 				shown++
 				msg := ""
-				if len(r.OfficialErrors) > 0 {
-					line, col := LineCol(r.Query, Pos(r.OfficialErrors[0].Start))
-					msg = r.OfficialErrors[0].Message
+				if len(r.SyntaxErrors) > 0 {
+					line, col := LineCol(r.Query, Pos(r.SyntaxErrors[0].Start))
+					msg = r.SyntaxErrors[0].Message
 					t.Logf("rejected by Microsoft (%d:%d: %s), accepted here: %s", line, col, msg, r.ID)
 				}
 			}

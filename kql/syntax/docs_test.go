@@ -1,11 +1,10 @@
 package syntax
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 func usesUnsupported(q string) bool {
@@ -38,24 +37,17 @@ var unsupportedOperators = []string{
 // TestDocsExamples parses every runnable query of the documentation
 // examples; all of them are valid KQL.
 func TestDocsExamples(t *testing.T) {
-	path := sharedDir(t, "conformance/docs-examples.jsonl")
-	f, err := os.Open(path)
+	type example struct {
+		ID       string `json:"id"`
+		Query    string `json:"query"`
+		Runnable bool   `json:"runnable"`
+	}
+	recs, err := sharedtest.ReadJSONL[example](sharedtest.Dir(t, "conformance", "docs-examples.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	var total, failed int
-	for sc.Scan() {
-		var r struct {
-			ID       string `json:"id"`
-			Query    string `json:"query"`
-			Runnable bool   `json:"runnable"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	for _, r := range recs {
 		if !r.Runnable || docsSkip[r.ID] != "" || usesUnsupported(r.Query) {
 			continue
 		}
@@ -67,9 +59,6 @@ func TestDocsExamples(t *testing.T) {
 			continue
 		}
 		roundTrip(t, r.ID, s)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("parsed %d/%d runnable documentation examples", total-failed, total)
 }

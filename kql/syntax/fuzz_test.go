@@ -1,9 +1,9 @@
 package syntax
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 // FuzzParse feeds arbitrary text to the parser and printer. It fails only on
@@ -15,11 +15,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range invalidQueries {
 		f.Add(tc.src)
 	}
-	if root, err := repoRoot(); err == nil {
-		if recs, err := readCorpus(filepath.Join(root, "..", "shared", "corpus", "kql-queries.jsonl")); err == nil {
-			for _, r := range recs {
-				f.Add(r.Query)
-			}
+	if recs, err := sharedtest.ReadCorpus(); err == nil {
+		for _, r := range distinct(recs) {
+			f.Add(r.Query)
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -36,24 +34,6 @@ func FuzzParse(f *testing.F) {
 			return true
 		})
 	})
-}
-
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
-	}
 }
 
 // FuzzRoundTrip checks the printer on arbitrary input that parses: the

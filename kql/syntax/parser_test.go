@@ -3,6 +3,8 @@ package syntax
 import (
 	"strings"
 	"testing"
+
+	"github.com/socfeed/socfeed/internal/sharedtest"
 )
 
 // validQueries must parse without errors and round-trip through Print.
@@ -337,7 +339,7 @@ func structure(x Expr) string {
 // TestSeedRule checks that the upstream seed rule, whose YAML keys were
 // swallowed into its query block, is rejected where Microsoft rejects it.
 func TestSeedRule(t *testing.T) {
-	path := sharedDir(t, "seeds/seed-rule.upstream.yaml")
+	path := sharedtest.Dir(t, "seeds", "seed-rule.upstream.yaml")
 	query := yamlBlock(t, path, "query")
 	_, errs := Parse(query)
 	if len(errs) == 0 {
@@ -348,7 +350,7 @@ func TestSeedRule(t *testing.T) {
 	if !strings.HasSuffix(got, want) {
 		t.Errorf("Parse(seed upstream query) first error = %q, want suffix %q", got, want)
 	}
-	fixed := yamlBlock(t, sharedDir(t, "seeds/seed-rule.yaml"), "query")
+	fixed := yamlBlock(t, sharedtest.Dir(t, "seeds", "seed-rule.yaml"), "query")
 	if _, errs := Parse(fixed); len(errs) > 0 {
 		t.Errorf("Parse(fixed seed query): %s", errs[0].At(fixed))
 	}

@@ -204,17 +204,7 @@ func (r *Runner) execute(ctx context.Context, q *Query, workers int, unknown fun
 		}
 	}
 	eng := &exec.Engine{Tables: tables, Funcs: r.Funcs, Now: r.Now, Workers: workers}
-	env := eng.PlanEnv(func(name string) ([]column.Field, bool) {
-		st, ok := r.Catalog.Table(name)
-		if !ok {
-			return nil, false
-		}
-		fs := make([]column.Field, len(st.Columns))
-		for i, c := range st.Columns {
-			fs[i] = column.Field{Name: c.Name, Type: c.Type}
-		}
-		return fs, true
-	})
+	env := eng.PlanEnv(r.Catalog.Fields)
 	env.Names = q.info.Names
 	env.Tabular = map[syntax.Expr]bool{}
 	for x := range q.info.Tabular {

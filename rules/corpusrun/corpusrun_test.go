@@ -1,9 +1,7 @@
 package corpusrun
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socfeed/socfeed/internal/sharedtest"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/logs"
@@ -65,68 +64,17 @@ func init() {
 	flag.IntVar(&dataSeed, "seed", dataSeed, "seed of the generated data")
 }
 
-type record struct {
-	ID              string   `json:"id"`
-	Repo            string   `json:"repo"`
-	Path            string   `json:"path"`
-	Commit          string   `json:"commit"`
-	Name            string   `json:"name"`
-	Query           string   `json:"query"`
-	YAML            *string  `json:"yaml"`
-	Tables          []string `json:"tables"`
-	DuplicateOf     *string  `json:"duplicate_of"`
-	SyntaxOK        bool     `json:"official_syntax_ok"`
-	SemanticOK      *bool    `json:"official_semantic_ok"`
-	UnknownNames    []string `json:"official_unknown_names"`
-	OfficialTables  []string `json:"official_tables"`
-	SourceFormat    string   `json:"source_format"`
-	OfficialSyntErr []struct {
-		Message string `json:"message"`
-	} `json:"official_syntax_errors"`
-}
-
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+// record is a corpus record.
+type record = sharedtest.CorpusRecord
 
 // readCorpus returns the distinct records of the corpus that carry a rule YAML.
-func readCorpus(t *testing.T, root string) []record {
+func readCorpus(t *testing.T) []record {
 	t.Helper()
-	path := filepath.Join(root, "..", "shared", "corpus", "kql-queries.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("the corpus folder ../shared/corpus is absent: %v", err)
-	}
-	defer f.Close()
 	var out []record
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	for _, r := range sharedtest.Corpus(t) {
 		if r.YAML != nil && r.DuplicateOf == nil {
 			out = append(out, r)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
@@ -182,8 +130,11 @@ type run struct {
 // completion on generated data. With -short it runs every fifth query. With -write-doc
 // it rewrites docs/corpus-run.md.
 func TestCorpusRun(t *testing.T) {
-	root := repoRoot(t)
-	recs := readCorpus(t, root)
+	root, err := sharedtest.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readCorpus(t)
 	tmp := t.TempDir()
 	files, roots := writeTree(t, filepath.Join(tmp, "rules"), recs)
 

@@ -121,14 +121,6 @@ func legacyEntityColumns() []legacyEntityColumn {
 	}
 }
 
-// sentinelEntityTypes returns the entity type names Sentinel uses, to give the lower-case
-// "Type" of serialized entities (`"Type":"ip"`) its canonical spelling.
-func sentinelEntityTypes() []string {
-	return []string{"Account", "Host", "IP", "Malware", "File", "Process",
-		"CloudApplication", "DNS", "AzureResource", "FileHash", "RegistryKey", "RegistryValue",
-		"SecurityGroup", "URL", "IoTDevice", "Mailbox", "MailCluster", "MailMessage", "SubmissionMail"}
-}
-
 // maxAlertsPerRun is how many alerts Sentinel makes from one run of an AlertPerResult rule:
 // the first maxAlertsPerRun-1 rows get an alert each, the last alert holds all the others.
 const maxAlertsPerRun = 150
@@ -372,7 +364,12 @@ func serializedEntities(v types.Value) []Entity {
 			}
 			s := types.DynamicString(types.DynamicElem(val))
 			if strings.EqualFold(k, "Type") {
-				e.Type = canonicalEntityType(s)
+				// Serialized entities spell the type in lower case ("ip"); keep an
+				// unknown type as written.
+				e.Type = s
+				if t, ok := rules.CanonicalEntityType(s); ok {
+					e.Type = t
+				}
 				return true
 			}
 			if s != "" {
@@ -386,15 +383,6 @@ func serializedEntities(v types.Value) []Entity {
 		return true
 	})
 	return out
-}
-
-func canonicalEntityType(s string) string {
-	for _, t := range sentinelEntityTypes() {
-		if strings.EqualFold(t, s) {
-			return t
-		}
-	}
-	return s
 }
 
 // timeOrZero is t, for JSON output of optional times.

@@ -55,6 +55,21 @@ func TestEntities(t *testing.T) {
 	}
 }
 
+// TestSerializedEntityTypes checks that serialized entity types take their canonical
+// spelling however they are written, and that an unknown type stays as written.
+func TestSerializedEntityTypes(t *testing.T) {
+	v := types.NewDynamic(`[{"Type":"ip","Address":"192.0.2.1"},{"Type":"azure-resource","ResourceId":"/x"},` +
+		`{"Type":"Url","Url":"http://x.test"},{"Type":"customThing","Name":"y"}]`)
+	var got []string
+	for _, e := range serializedEntities(v) {
+		got = append(got, e.String())
+	}
+	want := []string{"IP:Address=192.0.2.1", "AzureResource:ResourceId=/x", "URL:Url=http://x.test", "customThing:Name=y"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("serializedEntities (-want +got):\n%s", diff)
+	}
+}
+
 func TestLegacyOnlyRule(t *testing.T) {
 	cols := []Column{{"AccountCustomEntity", types.String}, {"IPCustomEntity", types.String}}
 	rows := [][]types.Value{{str("alice@contoso.com"), str("10.1.1.1")}}

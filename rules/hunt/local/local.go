@@ -174,15 +174,7 @@ func (l *Engine) view(w hunt.Window) map[string]*column.Table {
 
 // extraSchema gives the planner the schemas of catalog tables without data.
 func (l *Engine) extraSchema(name string) ([]column.Field, bool) {
-	st, ok := l.catalog.Table(name)
-	if !ok {
-		return nil, false
-	}
-	fs := make([]column.Field, len(st.Columns))
-	for i, c := range st.Columns {
-		fs[i] = column.Field{Name: c.Name, Type: c.Type}
-	}
-	return fs, true
+	return l.catalog.Fields(name)
 }
 
 // compile parses, checks and plans a query once; the plan does not depend on now() or
