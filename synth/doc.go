@@ -34,8 +34,12 @@
 //     successful sign-in with RiskEventTypes_V2 unfamiliarFeatures, the IPC alert
 //     "Unfamiliar sign-in properties" naming the account in Entities, non-interactive
 //     refreshes, then the same account adds a user and adds it to Exchange Administrator.
+//     The same chain also hits Maria.Lopez@contoso.com, an admin synced from on-premises AD
+//     whose UPN keeps its capitals: her rows belong to the scenario and form the near miss
+//     mixed-case-upn, since the seed query lower-cases the alert's account and joins it
+//     case-sensitively with SigninLogs' UserPrincipalName, so Kusto does not return her.
 //     Near misses: unfamiliar-alert-only (an alert, nothing else); portal-typo-then-pim (an
-//     admin's Azure Portal 50126 and a PIM activation, no alert).
+//     admin's Azure Portal 50126 and a PIM activation, no alert); mixed-case-upn.
 //   - password-spray (T1110.003): one IP, 25 accounts, one or two 50126 each (one 50053).
 //     Near miss: spray-below-threshold (three accounts).
 //   - brute-force-success (T1110.001): 25 × 50126 on one account from one IP, then 0.

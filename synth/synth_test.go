@@ -322,9 +322,9 @@ func testSeedChain(t *testing.T, o Options) {
 	if upn == strings.ToLower(upn) || slices.Contains(got, strings.ToLower(upn)) {
 		t.Errorf("mixed-case victim %q: want capitals in the UPN and no match of the seed logic, got %q", upn, got)
 	}
-	for _, a := range tables[tAlert] {
-		if a["CompromisedEntity"] != upn && strings.EqualFold(a["CompromisedEntity"].(string), upn) {
-			t.Errorf("another account %q equals %q but for case", a["CompromisedEntity"], upn)
+	for _, s := range tables[tSignin] {
+		if other := s["UserPrincipalName"].(string); other != upn && strings.EqualFold(other, upn) {
+			t.Fatalf("another account %q equals %q but for case", other, upn)
 		}
 	}
 	for table, ids := range mixed.Rows {
