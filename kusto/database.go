@@ -2,22 +2,22 @@ package kusto
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
-	"runtime"
 	"sort"
 	"sync"
 	"time"
 
-	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
-	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/logs"
+	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -77,13 +77,7 @@ func (d *Database) init() {
 			t, _ := base.Table(n)
 			c.Add(&schema.Table{Name: t.Name, Columns: t.Columns})
 		}
-		for name, t := range d.Tables {
-			st := &schema.Table{Name: name}
-			for _, f := range t.Schema {
-				st.Columns = append(st.Columns, schema.Column{Name: f.Name, Type: f.Type})
-			}
-			c.Add(st)
-		}
+		exec.AddTables(c, d.Tables)
 		d.catalog = c
 	})
 }
@@ -98,7 +92,8 @@ func (d *Database) tableNames() []string {
 	return names
 }
 
-// extraSchema gives the planner the schemas of catalog tables without data.
+// extraSchema gives the schemas of the catalog's tables, loaded or not (for management
+// commands).
 func (d *Database) extraSchema(name string) ([]column.Field, bool) {
 	return d.catalog.Fields(name)
 }
@@ -159,58 +154,26 @@ func (d *Database) view(s scope) map[string]*column.Table {
 	return out
 }
 
-// compile parses, checks and plans src the way rules/hunt's local engine does: the
-// checker's names and table marks guide the planner, and when planning fails the checker's
-// errors, which are the better ones, are reported.
-func (d *Database) compile(src string) (q *plan.Query, err error) {
+// compile parses, checks and plans src with [exec.Prepare] as rules/hunt's local engine
+// does: a query the checker rejects is still planned, and when planning fails the
+// checker's errors, which are the better ones, are reported.
+func (d *Database) compile(src string) (*plan.Query, error) {
 	d.init()
-	defer func() {
-		// The parser, checker and planner must not panic on user input; if one does, the
-		// query fails with an internal error rather than the server.
-		if r := recover(); r != nil {
-			buf := make([]byte, 16<<10)
-			buf = buf[:runtime.Stack(buf, false)]
-			q, err = nil, &exec.InternalError{Msg: fmt.Sprint(r), Stack: string(buf)}
-		}
-	}()
-	script, perrs := syntax.Parse(src)
-	if len(perrs) > 0 {
-		qe := &QueryError{Syntax: true, Pos: perrs[0].Pos, Msg: perrs[0].Msg}
-		for _, e := range perrs[1:] {
-			qe.More = append(qe.More, &QueryError{Syntax: true, Pos: e.Pos, Msg: e.Msg})
-		}
-		return nil, qe
+	q, _, err := exec.Prepare(src, exec.PrepareOptions{Catalog: d.catalog, Engine: d.engine(d.Tables, time.Time{}), AllowCheckErrors: true})
+	var pe *exec.PrepareError
+	if !errors.As(err, &pe) {
+		return q, err
 	}
-	info, diags := check.Check(script, &check.Env{Catalog: d.catalog, Funcs: d.funcs})
-	var checkErrs []*QueryError
-	for _, dg := range diags {
-		if dg.Severity == check.Error {
-			checkErrs = append(checkErrs, &QueryError{Pos: dg.Pos, Msg: dg.Msg})
+	var qe *QueryError
+	for i, dg := range pe.Diags {
+		e := &QueryError{Syntax: pe.Stage == exec.StageParse, Pos: dg.Pos, Msg: dg.Msg}
+		if i == 0 {
+			qe = e
+		} else {
+			qe.More = append(qe.More, e)
 		}
 	}
-	env := d.engine(d.Tables, time.Time{}).PlanEnv(d.extraSchema)
-	if len(checkErrs) == 0 {
-		env.Names = info.Names
-		env.Tabular = map[syntax.Expr]bool{}
-		for x := range info.Tabular {
-			env.Tabular[x] = true
-		}
-	}
-	q, err = plan.Build(script, env)
-	if err != nil {
-		if len(checkErrs) > 0 {
-			qe := checkErrs[0]
-			qe.More = checkErrs[1:]
-			return nil, qe
-		}
-		var pe *plan.Error
-		if errors.As(err, &pe) {
-			return nil, &QueryError{Pos: pe.Pos, Msg: pe.Msg}
-		}
-		return nil, err
-	}
-	plan.Optimize(q)
-	return q, nil
+	return nil, qe
 }
 
 // run compiles and runs src with now() fixed at now over the rows in scope.
@@ -220,4 +183,43 @@ func (d *Database) run(ctx context.Context, src string, now time.Time, s scope) 
 		return nil, err
 	}
 	return d.engine(d.view(s), now).Run(ctx, q)
+}
+
+// ReadV1Tables reads the body of a Kusto REST API v1 query response, such as
+// [WriteV1Tables] writes and `socfeed query --format json` prints: one table per result,
+// each column typed by its ColumnType (or DataType when that is absent), values decoded as
+// the service serialises them.
+func ReadV1Tables(r io.Reader) ([]*hunt.Table, error) {
+	var body struct {
+		Tables []struct {
+			TableName string            `json:"TableName"`
+			Columns   []frameColumn     `json:"Columns"`
+			Rows      []json.RawMessage `json:"Rows"`
+		} `json:"Tables"`
+	}
+	if err := json.NewDecoder(r).Decode(&body); err != nil {
+		return nil, fmt.Errorf("cannot read the v1 response: %v", err)
+	}
+	out := make([]*hunt.Table, 0, len(body.Tables))
+	for _, bt := range body.Tables {
+		t := &hunt.Table{}
+		cols := make([]types.Type, 0, len(bt.Columns))
+		for _, c := range bt.Columns {
+			name := c.ColumnType
+			if name == "" {
+				name = c.DataType
+			}
+			ty, ok := parseColumnType(name)
+			if !ok {
+				return nil, fmt.Errorf("table %s: column %q has unknown type %q", bt.TableName, c.ColumnName, name)
+			}
+			t.Columns = append(t.Columns, hunt.Column{Name: c.ColumnName, Type: ty})
+			cols = append(cols, ty)
+		}
+		if err := appendRows(t, cols, bt.Rows); err != nil {
+			return nil, fmt.Errorf("table %s: %w", bt.TableName, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

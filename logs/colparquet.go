@@ -190,7 +190,8 @@ func columnValues(dst []parquet.Value, v column.Vector, t types.Type, col int) [
 // columns to read, in order, with their types. Columns the file lacks read as nulls; a
 // column stored with another type is converted value by value. The file must hold rows
 // rows, as the manifest says. Row groups are read on up to workers goroutines.
-func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, rows, workers int) (tab *column.Table, err error) {
+// keep, when not nil, names the columns to read; the others are all null.
+func readTableParquet(ctx context.Context, path, name string, fields []column.Field, stored map[string]types.Type, rows, workers int, keep map[string]bool) (tab *column.Table, err error) {
 	defer func() {
 		if e := recover(); e != nil {
 			tab, err = nil, fmt.Errorf("%s: damaged file: %v", path, e)
@@ -216,7 +217,9 @@ func readTableParquet(ctx context.Context, path, name string, fields []column.Fi
 	leaf := make([]int, len(fields))
 	for i, fd := range fields {
 		leaf[i] = -1
-		if c := pf.Root().Column(fd.Name); c != nil && c.Leaf() {
+		if keep != nil && !keep[fd.Name] {
+			leaf[i] = skipLeaf
+		} else if c := pf.Root().Column(fd.Name); c != nil && c.Leaf() {
 			leaf[i] = c.Index()
 		}
 	}
@@ -268,6 +271,10 @@ func readRowGroup(rg parquet.RowGroup, path string, fields []column.Field, leaf 
 	chunks := rg.ColumnChunks()
 	for i, fd := range fields {
 		st, ok := stored[fd.Name]
+		if leaf[i] == skipLeaf {
+			b.Cols[i] = &column.Const{V: types.Value{Type: fd.Type, Null: true}, N: n}
+			continue
+		}
 		if leaf[i] < 0 || !ok {
 			b.Cols[i] = nullVector(fd.Type, n)
 			continue
@@ -283,6 +290,9 @@ func readRowGroup(rg parquet.RowGroup, path string, fields []column.Field, leaf 
 	}
 	return b, nil
 }
+
+// skipLeaf marks a column that readTableParquet does not read.
+const skipLeaf = -2
 
 func nullVector(t types.Type, n int) column.Vector {
 	b := column.NewBuilder(t)

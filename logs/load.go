@@ -65,6 +65,15 @@ type Options struct {
 	Dedup bool
 	// Progress, when not nil, is updated while Load runs, for a caller to display.
 	Progress *Progress
+	// Columns, when not nil, maps a table name to the columns a caller will read: in
+	// raw files the values of that table's other columns are still checked (JSON
+	// syntax, and conversion to the schema's type, so the same rows are rejected) but
+	// not kept, and a store does not read them; the table keeps its schema with those
+	// columns all null. A table the map does not name is
+	// read whole. The columns a derived column comes from (TimeGenerated from
+	// CreatedDateTime or ActivityDateTime) and, with Dedup, the record id are read when
+	// needed. Columns outside the schema that are not named are dropped.
+	Columns map[string][]string
 }
 
 // Progress counts what [Load] has done so far. Its fields are updated atomically while
@@ -160,6 +169,19 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	units := make(chan unit, workers)
+	// free holds chunk buffers the workers are done with, for the next chunks: a new
+	// buffer is zeroed, which costs as much as a fast parse of it.
+	free := make(chan []byte, workers+1)
+	get := func(n int) []byte {
+		select {
+		case b := <-free:
+			if cap(b) >= n {
+				return b[:0]
+			}
+		default:
+		}
+		return make([]byte, 0, n)
+	}
 	var (
 		mu      sync.Mutex
 		parts   []*part
@@ -226,7 +248,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					return false
 				}
 			}
-			lines, bad, err := streamFile(f, i, chunkSize, send)
+			lines, bad, err := streamFile(f, i, chunkSize, get, send)
 			if err != nil {
 				fail(err)
 				return
@@ -252,7 +274,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					continue
 				}
 				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
-				r := &reader{ctx: ctx, cat: cat, batchSize: batch, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress, reuse: reuse}
+				r := &reader{ctx: ctx, cat: cat, batchSize: batch, columns: opts.Columns, dedup: opts.Dedup, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress, reuse: reuse}
 				var err error
 				switch {
 				case u.f.parquet:
@@ -267,6 +289,9 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 				}
 				for name, t := range p.tables {
 					t.flush()
+					// The last row's cells point into the unit's data: drop them so
+					// that the part kept until the merge does not keep the data.
+					t.cells, t.buf = nil, nil
 					if b := t.builders(); b != nil {
 						reuse[name] = b
 					}
@@ -276,6 +301,14 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 				}
 				if opts.Progress != nil {
 					opts.Progress.Rejected.Add(int64(len(p.rejected)))
+				}
+				if u.buf != nil && cap(u.buf) <= 2*chunkSize {
+					// Nothing read keeps pointing into the buffer (values are copied
+					// into the builders, the last row's cells are dropped above).
+					select {
+					case free <- u.buf:
+					default:
+					}
 				}
 				mu.Lock()
 				parts = append(parts, p)
@@ -323,7 +356,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 		if !f.store {
 			continue
 		}
-		sds, _, err := readStore(ctx, f.path, workers)
+		sds, _, err := readStore(ctx, f.path, workers, opts.Columns, opts.Dedup)
 		if err != nil {
 			return nil, rep, err
 		}
@@ -385,7 +418,8 @@ type unit struct {
 	f        inputFile
 	order    [2]int // file index, chunk index
 	data     []byte
-	end      int // see reader.end
+	buf      []byte // data's whole buffer, to reuse when the unit is read
+	end      int    // see reader.end
 	lineBase int
 }
 
@@ -585,6 +619,8 @@ func mergeTable(name string, sch *schema.Table, parts []*tableBuilder, rep *Repo
 					b.Cols[i] = ch.vecs[ci]
 				case ok && ci < len(ch.raws) && ch.raws[ci] != nil:
 					b.Cols[i] = buildRaw(ch.raws[ci], ch.n, f.Type, &bad)
+				case ok && p.cols[ci].skip:
+					b.Cols[i] = &column.Const{V: types.Value{Type: f.Type, Null: true}, N: ch.n}
 				default:
 					b.Cols[i] = buildRaw(nil, ch.n, f.Type, &bad)
 				}

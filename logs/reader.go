@@ -53,6 +53,8 @@ type reader struct {
 	progress *Progress
 	lastType string // the last Type that named a known table
 	reuse    map[string][]column.Builder
+	columns  map[string][]string // Options.Columns
+	dedup    bool
 	inArray  bool // recovering from a syntax error inside a top-level array
 	members  []member
 	scratch  []byte
@@ -90,6 +92,9 @@ func (r *reader) table(name string) *tableBuilder {
 		sch, _ = r.cat.Table(name)
 	}
 	t := newTableBuilder(name, r.p.file, sch, r.batchSize, r.reuse[name])
+	if cols, ok := r.columns[name]; ok {
+		t.keepOnly(cols, r.dedup)
+	}
 	r.p.tables[name] = t
 	r.p.names = append(r.p.names, name)
 	return t

@@ -314,8 +314,9 @@ func writeFileAtomic(path string, write func(*bufio.Writer) error) error {
 }
 
 // readStore reads every table of the store at dir, reading files on up to workers
-// goroutines.
-func readStore(ctx context.Context, dir string, workers int) (*Dataset, *Manifest, error) {
+// goroutines. cols and dedup are those of [Options]: of a table cols names, only the
+// named columns (with dedup, and its record id) are read.
+func readStore(ctx context.Context, dir string, workers int, cols map[string][]string, dedup bool) (*Dataset, *Manifest, error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil, nil, err
@@ -370,7 +371,17 @@ func readStore(ctx context.Context, dir string, workers int) (*Dataset, *Manifes
 						stored[f.Name] = f.Type
 					}
 					var t *column.Table
-					t, err = readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(part.File)), st.Name, fields[jb.t], stored, part.Rows, inner)
+					var keep map[string]bool
+					if names, ok := cols[st.Name]; ok {
+						keep = map[string]bool{}
+						for _, c := range names {
+							keep[c] = true
+						}
+						if dedup {
+							keep[RecordIDColumn(st.Name)] = true
+						}
+					}
+					t, err = readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(part.File)), st.Name, fields[jb.t], stored, part.Rows, inner, keep)
 					if err == nil && t.Rows() != part.Rows {
 						err = fmt.Errorf("%s: expected %d rows, found %d", part.File, part.Rows, t.Rows())
 					}
@@ -422,7 +433,7 @@ func storeIDs(ctx context.Context, dir string, st *StoreTable) (map[string]struc
 		if f == nil {
 			continue
 		}
-		t, err := readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(p.File)), st.Name, f, stored, p.Rows, 2)
+		t, err := readTableParquet(ctx, filepath.Join(dir, filepath.FromSlash(p.File)), st.Name, f, stored, p.Rows, 2, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -17,8 +17,12 @@ import (
 // anything else as one piece. Each chunk is a new buffer that send's receiver owns, so
 // memory holds only the chunks in flight. It returns the number of lines read. A damaged
 // compressed file is not an error: bad says what is wrong, and what decompressed has
-// been sent. send returns false to stop reading.
-func streamFile(f inputFile, idx, chunkSize int, send func(unit) bool) (lines int, bad string, err error) {
+// been sent. send returns false to stop reading. get, when not nil, returns an empty
+// buffer of at least the capacity asked for, from those the receivers are done with.
+func streamFile(f inputFile, idx, chunkSize int, get func(n int) []byte, send func(unit) bool) (lines int, bad string, err error) {
+	if get == nil {
+		get = func(n int) []byte { return make([]byte, 0, n) }
+	}
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return 0, "", err
@@ -36,7 +40,7 @@ func streamFile(f inputFile, idx, chunkSize int, send func(unit) bool) (lines in
 	} else if strings.HasSuffix(strings.ToLower(f.path), ".gz") {
 		return 0, "gzip: not a gzip file", nil
 	}
-	buf := make([]byte, 0, chunkSize)
+	buf := get(chunkSize)
 	first, whole := true, f.csv
 	chunk := 0
 	var readErr error
@@ -69,7 +73,7 @@ func streamFile(f inputFile, idx, chunkSize int, send func(unit) bool) (lines in
 			}
 		}
 		if cut > 0 || chunk == 0 {
-			u := unit{f: f, order: [2]int{idx, chunk}, data: buf[:cut:cut], lineBase: lines + 1}
+			u := unit{f: f, order: [2]int{idx, chunk}, data: buf[:cut:cut], buf: buf[:0], lineBase: lines + 1}
 			if !eof {
 				// Two lines of lookahead: a broken record reads on into the record
 				// after it and stops at the line after that.
@@ -94,7 +98,7 @@ func streamFile(f inputFile, idx, chunkSize int, send func(unit) bool) (lines in
 			break
 		}
 		rest := buf[cut:]
-		nb := make([]byte, len(rest), max(chunkSize, 2*len(rest)))
+		nb := get(max(chunkSize, 2*len(rest)))[:len(rest)]
 		copy(nb, rest)
 		buf = nb
 	}

@@ -29,6 +29,10 @@ type colState struct {
 	b    column.Builder
 	raw  *rawVec
 	used bool // a committed row had this column (columns seen only in rejected rows are dropped)
+	// skip marks a column no caller reads (Options.Columns): its values are not kept.
+	// check marks a skipped column whose values are still converted, so that a row
+	// with a value that does not convert is rejected whichever columns are read.
+	skip, check bool
 }
 
 // rawVec holds the values of a column whose type is not known yet: each value's kind and
@@ -79,6 +83,9 @@ type tableBuilder struct {
 
 	cells []cell
 	seq   []int // column of the key at each position of the previous row
+	pos   int   // keys set in the current row
+	// keep, when not nil, names the columns to build; others are skipped.
+	keep map[string]bool
 	// overflow names a column of the current row that could not be added.
 	overflow string
 	cellAt   []int
@@ -129,6 +136,35 @@ func newTableBuilder(name, file string, sch *schema.Table, batchSize int, reuse 
 	return t
 }
 
+// keepOnly makes t build only the named columns (see Options.Columns), the columns
+// they derive from, and with dedup the record id; the others are skipped.
+func (t *tableBuilder) keepOnly(cols []string, dedup bool) {
+	t.keep = map[string]bool{}
+	for _, c := range cols {
+		t.keep[c] = true
+	}
+	if dedup {
+		t.keep[RecordIDColumn(t.name)] = true
+	}
+	var derive []derivation
+	var deriveIdx [][2]int
+	for i, d := range t.derive {
+		if t.keep[d.to] {
+			t.keep[d.from] = true
+			derive = append(derive, d)
+			deriveIdx = append(deriveIdx, t.deriveIdx[i])
+		}
+	}
+	t.derive, t.deriveIdx = derive, deriveIdx
+	for _, c := range t.cols {
+		c.skip = !t.keep[c.name]
+		c.check = c.skip && c.typ != types.String && c.typ != types.Dynamic && c.typ != types.Unknown
+	}
+	if t.typeCol >= 0 && t.cols[t.typeCol].skip {
+		t.typeCol = -1
+	}
+}
+
 // colIndex returns the index of the named column, adding a raw column when new.
 func (t *tableBuilder) colIndex(name []byte) int {
 	if i, ok := t.index[string(name)]; ok {
@@ -136,6 +172,11 @@ func (t *tableBuilder) colIndex(name []byte) int {
 	}
 	if len(t.cols) >= maxColumns {
 		return -1
+	}
+	if t.keep != nil && !t.keep[string(name)] {
+		t.index[string(name)] = len(t.cols)
+		t.cols = append(t.cols, &colState{name: string(name), skip: true})
+		return len(t.cols) - 1
 	}
 	c := &colState{name: string(name), raw: &rawVec{}}
 	for i := 0; i < t.rows; i++ {
@@ -156,14 +197,15 @@ func (t *tableBuilder) isDynamic(name string) bool {
 // loading quadratic.
 const maxColumns = 2048
 
-func (t *tableBuilder) beginRow() { t.cells, t.overflow = t.cells[:0], "" }
+func (t *tableBuilder) beginRow() { t.cells, t.overflow, t.pos = t.cells[:0], "", 0 }
 
 // set adds a value of column name to the row being assembled; a later value of the same
 // column replaces an earlier one.
 func (t *tableBuilder) set(name []byte, k kind, raw []byte, esc bool) {
 	// Exports write every row's keys in the same order, so the column of the previous
 	// row's key at this position is checked before the map.
-	p := len(t.cells)
+	p := t.pos
+	t.pos++
 	var col int
 	if p < len(t.seq) && t.cols[t.seq[p]].name == string(name) {
 		col = t.seq[p]
@@ -179,6 +221,9 @@ func (t *tableBuilder) set(name []byte, k kind, raw []byte, esc bool) {
 			t.seq = append(t.seq, 0)
 		}
 		t.seq[p] = col
+	}
+	if c := t.cols[col]; c.skip && !c.check {
+		return
 	}
 	t.cells = append(t.cells, cell{col: col, k: k, raw: raw, esc: esc})
 }
@@ -224,6 +269,9 @@ func (t *tableBuilder) commitRow() error {
 		}
 	}
 	for ci, col := range t.cols {
+		if col.skip {
+			continue
+		}
 		if t.stamp[ci] != t.rowID {
 			if ci == t.typeCol {
 				col.b.(*column.StringBuilder).AppendString(t.name)
@@ -323,6 +371,9 @@ func (t *tableBuilder) flush() {
 	}
 	ch := &chunk{n: t.rows, vecs: make([]column.Vector, len(t.cols)), raws: make([]*rawVec, len(t.cols))}
 	for i, c := range t.cols {
+		if c.skip {
+			continue
+		}
 		if c.raw != nil {
 			ch.raws[i] = c.raw
 			c.raw = &rawVec{}

@@ -33,6 +33,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 // queryOptions are the flags shared by query and explain.
 type queryOptions struct {
 	data    multiFlag
+	tables  multiFlag // NAME=PATH
 	asOf    string
 	format  string
 	file    string
@@ -66,17 +67,17 @@ func (o *queryOptions) flags(name string, e *env, withFormat bool) *flag.FlagSet
 	}
 	fs.StringVar(&o.file, "f", "", "read the query from `FILE`")
 	fs.BoolVar(&o.noCheck, "no-check", false, "plan and run even when the checker reports errors")
+	fs.Var(&o.tables, "table", "read `NAME=PATH` (a file or folder) as table NAME, whatever its file names say (repeatable)")
 	return fs
 }
 
 // session is a query read from the command line with the data it runs over.
 type session struct {
-	src    string
-	file   string
-	eng    *exec.Engine
-	cat    *schema.Catalog
-	script *syntax.Script
-	query  *plan.Query
+	src   string
+	file  string
+	eng   *exec.Engine
+	cat   *schema.Catalog
+	query *plan.Query
 }
 
 // prepare reads the query and the data, checks and plans. It reports errors itself and
@@ -119,8 +120,21 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 	reg := funcs.Default()
 	s.cat = schema.Default()
 	s.eng = &exec.Engine{Tables: map[string]*column.Table{}, Funcs: reg, Now: now}
-	if len(o.data) > 0 {
-		ds, rep, err := logs.Load(ctx, o.data, logs.Options{Catalog: s.cat})
+	paths := append([]string(nil), o.data...)
+	override := map[string]string{}
+	for _, t := range o.tables {
+		name, path, ok := strings.Cut(t, "=")
+		if !ok || name == "" || path == "" {
+			e.errorf("--table: expected NAME=PATH, found %q", t)
+			return nil, exitUsage
+		}
+		override[path] = name
+		if !hasPath(paths, path) {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) > 0 {
+		ds, rep, err := logs.Load(ctx, paths, logs.Options{Catalog: s.cat, TableOverride: override})
 		if err != nil {
 			e.errorf("%v", err)
 			return nil, exitError
@@ -129,12 +143,8 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 			t, _ := ds.Table(name)
 			t.Name = name
 			s.eng.Tables[name] = t
-			cols := make([]schema.Column, len(t.Schema))
-			for i, f := range t.Schema {
-				cols[i] = schema.Column{Name: f.Name, Type: f.Type}
-			}
-			s.cat.Add(&schema.Table{Name: name, Columns: cols})
 		}
+		exec.AddTables(s.cat, s.eng.Tables)
 		for _, r := range rep.Rejected {
 			fmt.Fprintf(e.stderr, "socfeed: warning: %s\n", r)
 		}
@@ -142,45 +152,37 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 			fmt.Fprintf(e.stderr, "socfeed: warning: %s\n", w)
 		}
 	}
-	script, perrs := syntax.Parse(s.src)
-	if len(perrs) > 0 {
-		for _, pe := range perrs {
-			s.report(e, pe.Pos, pe.Msg, "")
+	q, diags, err := exec.Prepare(s.src, exec.PrepareOptions{Catalog: s.cat, Engine: s.eng, AllowCheckErrors: o.noCheck})
+	var pe *exec.PrepareError
+	if errors.As(err, &pe) && pe.Stage == exec.StageParse {
+		for _, d := range pe.Diags {
+			s.report(e, d.Pos, d.Msg, "")
 		}
 		return nil, exitError
 	}
-	s.script = script
-	info, diags := check.Check(script, &check.Env{Catalog: s.cat, Funcs: reg})
-	nerr := 0
 	for _, d := range diags {
 		kind := ""
 		if d.Severity == check.Warning {
 			kind = "warning: "
-		} else {
-			nerr++
 		}
 		s.report(e, d.Pos, d.Msg, kind)
 	}
-	if nerr > 0 && !o.noCheck {
-		return nil, exitError
-	}
-	penv := s.eng.PlanEnv(s.cat.Fields)
-	penv.Names = info.Names
-	penv.Tabular = map[syntax.Expr]bool{}
-	for x := range info.Tabular {
-		penv.Tabular[x] = true
-	}
-	q, err := plan.Build(script, penv)
-	if err != nil {
-		var pe *plan.Error
-		if errors.As(err, &pe) {
-			s.report(e, pe.Pos, pe.Msg, "")
-		} else {
-			e.errorf("%v", err)
+	switch {
+	case err == nil:
+	case pe != nil && pe.Stage == exec.StagePlan:
+		for _, d := range pe.Diags {
+			s.report(e, d.Pos, d.Msg, "")
 		}
 		return nil, exitError
+	case pe != nil: // checker errors, printed above
+		if pe.Plan != nil {
+			s.report(e, pe.Plan.Pos, pe.Plan.Msg, "")
+		}
+		return nil, exitError
+	default:
+		e.errorf("%v", err)
+		return nil, exitError
 	}
-	plan.Optimize(q)
 	s.query = q
 	return s, exitOK
 }

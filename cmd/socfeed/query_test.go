@@ -88,6 +88,30 @@ func TestQueryFromFile(t *testing.T) {
 	}
 }
 
+// TestQueryTableFlag reads a file whose name names no table as SigninLogs with --table.
+func TestQueryTableFlag(t *testing.T) {
+	dir := writeSignins(t)
+	other := filepath.Join(t.TempDir(), "export.jsonl")
+	b, err := os.ReadFile(filepath.Join(dir, "SigninLogs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "query", "--table", "SigninLogs="+other, `SigninLogs | summarize n=count()`)
+	if code != exitOK {
+		t.Fatalf("query exit %d, stderr:\n%s", code, errs)
+	}
+	if want := "n\n-\n3\n(1 rows)\n"; out != want {
+		t.Errorf("query --table output:\n%s\nwant:\n%s", out, want)
+	}
+	code, _, errs = runCmd(t, "query", "--table", "SigninLogs", "print 1")
+	if code != exitUsage || !strings.Contains(errs, "--table: expected NAME=PATH") {
+		t.Errorf("query --table SigninLogs = %d, %q; want a usage error", code, errs)
+	}
+}
+
 func TestQueryErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -98,6 +122,8 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "--format", "xml", "print 1"}, exitUsage, "--format"},
 		{[]string{"query", "print x = "}, exitError, "1:"},
 		{[]string{"query", "--no-check", "print x = nosuchfn(1)"}, exitError, `unknown function "nosuchfn"`},
+		{[]string{"query", "print x = nosuchfn(1)"}, exitError, "1:11: unknown function 'nosuchfn'\n    print x = nosuchfn(1)\n              ^"},
+		{[]string{"query", "print x = 1 |"}, exitError, "1:14: "},
 	}
 	for _, tt := range tests {
 		code, _, errs := runCmd(t, tt.args...)

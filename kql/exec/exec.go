@@ -42,6 +42,9 @@ type Engine struct {
 	MemoryLimit int64
 	// BatchSize is the number of rows per batch built by the engine; 0 means 4096.
 	BatchSize int
+	// External opens the files and URLs of externaldata; nil means [DefaultFetcher]
+	// (fetching http(s) URLs and caching them under the user's cache folder).
+	External ExternalData
 }
 
 // Column is one column of a result table.

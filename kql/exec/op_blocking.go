@@ -1,14 +1,8 @@
 package exec
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
-	"errors"
-	"io"
 	"math"
 	"net/netip"
-	"os"
 	"sort"
 	"strings"
 
@@ -425,78 +419,6 @@ func (x *executor) mvApply(n *plan.MvApply) ([]*column.Batch, error) {
 		}
 	}
 	return out, nil
-}
-
-// external reads the local files of externaldata: CSV (no header) or JSON lines.
-func (x *executor) external(n *plan.External) ([]*column.Batch, error) {
-	var rows [][]types.Value
-	for _, path := range n.URIs {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, &RuntimeError{Op: "externaldata", Msg: err.Error()}
-		}
-		switch n.Format {
-		case "json", "multijson":
-			dec := json.NewDecoder(bufio.NewReader(f))
-			for {
-				var m map[string]json.RawMessage
-				if err := dec.Decode(&m); err != nil {
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					f.Close()
-					return nil, &RuntimeError{Op: "externaldata", Msg: path + ": " + err.Error()}
-				}
-				row := make([]types.Value, len(n.Fields))
-				for i, fl := range n.Fields {
-					raw, ok := m[fl.Name]
-					if !ok {
-						row[i] = types.NullOf(fl.Type)
-						continue
-					}
-					v := types.DynamicScalar(types.JSON(raw))
-					if fl.Type == types.Dynamic {
-						v = types.ParseJSON(string(raw))
-					}
-					row[i] = types.Convert(v, fl.Type)
-				}
-				rows = append(rows, row)
-			}
-		default:
-			r := csv.NewReader(f)
-			r.FieldsPerRecord = -1
-			if n.Format == "tsv" {
-				r.Comma = '\t'
-			}
-			for {
-				rec, err := r.Read()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					f.Close()
-					return nil, &RuntimeError{Op: "externaldata", Msg: path + ": " + err.Error()}
-				}
-				row := make([]types.Value, len(n.Fields))
-				for i, fl := range n.Fields {
-					if i < len(rec) {
-						if fl.Type == types.String {
-							row[i] = types.NewString(rec[i])
-						} else if fl.Type == types.Dynamic {
-							row[i] = types.ParseJSON(rec[i])
-						} else {
-							row[i] = types.Convert(types.NewString(strings.TrimSpace(rec[i])), fl.Type)
-						}
-					} else {
-						row[i] = types.NullOf(fl.Type)
-					}
-				}
-				rows = append(rows, row)
-			}
-		}
-		f.Close()
-	}
-	return rowsToBatches(n.Fields, rows, x.batch), nil
 }
 
 // Probe runs a plan node and returns its rows; the planner uses it to learn schemas that

@@ -225,6 +225,9 @@ func (a *unionAdapter) push(w int, b *column.Batch) error {
 func (a *unionAdapter) flush() error { return nil }
 
 func (x *executor) runUnion(n *plan.Union, sink processor) error {
+	for _, u := range n.Unresolved {
+		x.warn("Failed to resolve entity '%s'", u)
+	}
 	for i, in := range n.Ins {
 		a := &unionAdapter{fields: n.Fields, m: n.Maps[i], source: n.Sources[i], sink: sink, hasSrc: n.Source != ""}
 		if err := x.run(in, a); err != nil {

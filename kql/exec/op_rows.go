@@ -463,6 +463,8 @@ func (x *executor) newEvaluateProc(n *plan.Evaluate, next processor) (processor,
 		return x.newActiveUsersCount(n, next)
 	case "sliding_window_counts":
 		return x.newSlidingWindowCounts(n, next)
+	case "basket":
+		return x.newBasket(n, next)
 	case "bag_unpack":
 		fns, err := x.compileAll(n.Args[:1])
 		if err != nil {

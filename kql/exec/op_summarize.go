@@ -187,7 +187,9 @@ func (p *aggProc) flush() error {
 		}
 	}
 	groups := main.order
+	empty := false
 	if len(groups) == 0 && len(p.n.Keys) == 0 && p.n.Op != "distinct" {
+		empty = true
 		aggs, err := newAggregators(p.n.Aggs)
 		if err != nil {
 			return err
@@ -214,7 +216,12 @@ func (p *aggProc) flush() error {
 				}
 				continue
 			}
-			row = append(row, a.Result())
+			v := a.Result()
+			if empty && v.IsNull() && v.Type == types.Real && (p.n.Aggs[i].Name == "avg" || p.n.Aggs[i].Name == "avgif") {
+				// summarize-operator.md, default values: avg over no rows divides by 0.
+				v = types.NewReal(math.NaN())
+			}
+			row = append(row, v)
 			for range outs[1:] {
 				row = append(row, types.Value{})
 			}

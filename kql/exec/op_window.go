@@ -2,6 +2,7 @@ package exec
 
 import (
 	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/types"
 )
@@ -120,8 +121,28 @@ func (x *executor) compileWindow(e *plan.Window) (evalFn, error) {
 				appendValue(bld, t, types.NewLong(rank))
 			}
 		default:
+			// The other window functions (row_window_session) come from the registry's
+			// kernels. A kernel error (a distance that is not constant) gives nulls.
+			var out []types.Value
+			if k, ok := funcs.WindowKernelFor(string(e.Kind)); ok {
+				call := funcs.WindowCall{Rows: n}
+				for i := range args {
+					v := args[i](b)
+					vals := make([]types.Value, n)
+					for r := range vals {
+						vals[r] = v.Value(r)
+					}
+					call.Args = append(call.Args, vals)
+					call.Types = append(call.Types, e.Args[i].Type())
+				}
+				out, _ = k(call)
+			}
 			for i := 0; i < n; i++ {
-				bld.AppendNull()
+				if i < len(out) {
+					appendValue(bld, t, out[i])
+				} else {
+					bld.AppendNull()
+				}
 			}
 		}
 		return bld.Build()

@@ -44,6 +44,10 @@ const (
 type PrepareError struct {
 	Stage Stage
 	Diags []check.Diagnostic // at least one, all of severity Error
+	// Plan is the planner's error when it failed on a query the checker rejected too
+	// ([PrepareOptions.AllowCheckErrors]); Stage is then StageCheck and Diags the
+	// checker's errors.
+	Plan *check.Diagnostic
 }
 
 // Error returns the first message, without position.
@@ -118,12 +122,16 @@ func (c *Checked) Plan(opts PrepareOptions) (q *plan.Query, err error) {
 	}
 	q, err = plan.Build(c.Script, env)
 	if err != nil {
-		if len(checkErrs) > 0 {
-			return nil, &PrepareError{Stage: StageCheck, Diags: checkErrs}
-		}
+		var d *check.Diagnostic
 		var pe *plan.Error
 		if errors.As(err, &pe) {
-			return nil, &PrepareError{Stage: StagePlan, Diags: []check.Diagnostic{{Pos: pe.Pos, End: pe.Pos, Severity: check.Error, Msg: pe.Msg}}}
+			d = &check.Diagnostic{Pos: pe.Pos, End: pe.Pos, Severity: check.Error, Msg: pe.Msg}
+		}
+		switch {
+		case len(checkErrs) > 0:
+			return nil, &PrepareError{Stage: StageCheck, Diags: checkErrs, Plan: d}
+		case d != nil:
+			return nil, &PrepareError{Stage: StagePlan, Diags: []check.Diagnostic{*d}}
 		}
 		return nil, err
 	}

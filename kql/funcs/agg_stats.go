@@ -62,6 +62,48 @@ func (a *varAgg) Result() types.Value {
 	return types.NewReal(v)
 }
 
+// covAgg computes the sample covariance of two expressions (covariance-aggregation-
+// function.md) over the rows where both are numbers, with a mergeable co-moment.
+type covAgg struct {
+	n, meanX, meanY, c float64
+}
+
+func aggNewCov([]types.Type, []types.Value) (Aggregator, error) { return &covAgg{}, nil }
+
+func (a *covAgg) Add(args []types.Value) int {
+	x, ok1 := aggFloat(args[0])
+	y, ok2 := aggFloat(args[1])
+	if !ok1 || !ok2 {
+		return 0
+	}
+	a.n++
+	dx := x - a.meanX
+	a.meanX += dx / a.n
+	a.meanY += (y - a.meanY) / a.n
+	a.c += dx * (y - a.meanY)
+	return 0
+}
+
+func (a *covAgg) Merge(other Aggregator) {
+	o := aggOther[*covAgg](a, other)
+	if o.n == 0 {
+		return
+	}
+	n := a.n + o.n
+	dx, dy := o.meanX-a.meanX, o.meanY-a.meanY
+	a.c += o.c + dx*dy*a.n*o.n/n
+	a.meanX += dx * o.n / n
+	a.meanY += dy * o.n / n
+	a.n = n
+}
+
+func (a *covAgg) Result() types.Value {
+	if a.n < 2 {
+		return types.NewReal(0)
+	}
+	return types.NewReal(a.c / (a.n - 1))
+}
+
 // percentileAgg computes nearest-rank percentiles: percentile, percentiles,
 // percentiles_array and their weighted forms percentilew, percentilesw,
 // percentilesw_array.

@@ -256,6 +256,8 @@ func aggregateFuncs() []*Func {
 			dynFixed("stdevif", types.Real, sm, b), aggIf(aggNewVar(true, true), 1)),
 		agg("stdevp", 1, 1, P, "stdevp", "the population standard deviation of the values in the group",
 			dynFixed("stdevp", types.Real, sm), aggNewVar(false, true)),
+		agg("covariance", 2, 2, P, "covariance", "the sample covariance of two expressions over the group",
+			dynFixed("covariance", types.Real, sm, sm), aggNewCov),
 		agg("variance", 1, 1, P, "variance", "the sample variance of the values in the group",
 			dynFixed("variance", types.Real, sm), aggNewVar(true, false)),
 		agg("varianceif", 2, 2, P, "varianceif", "the sample variance of the values in rows where the predicate is true",

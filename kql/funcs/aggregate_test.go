@@ -145,6 +145,10 @@ func TestAggregates(t *testing.T) {
 		{"stdevp", aggTLong, nil, aggRows(aggLongs(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)...), []types.Value{types.NewReal(2.8722813232690143)}},
 		{"variance", aggTLong, nil, aggRows(aggLongs(1, 2, 3, 4, 5)...), []types.Value{types.NewReal(2.5)}},
 		{"stdev", aggTLong, nil, aggRows(aggLongs(4)...), []types.Value{types.NewReal(0)}},
+		// covariance-aggregation-function.md's example: 20.5.
+		{"covariance", []types.Type{types.Real, types.Real}, nil, [][]types.Value{
+			{types.NewReal(1), types.NewReal(14)}, {types.NewReal(2), types.NewReal(10)}, {types.NewReal(3), types.NewReal(17)},
+			{types.NewReal(4), types.NewReal(20)}, {types.NewReal(5), types.NewReal(50)}, {types.NullOf(types.Real), types.NewReal(9)}}, []types.Value{types.NewReal(20.5)}},
 		{"stdevif", []types.Type{types.Long, types.Bool}, nil, [][]types.Value{{types.NewLong(2), types.NewBool(true)}, {types.NewLong(100), types.NewBool(false)}, {types.NewLong(4), types.NewBool(true)}}, []types.Value{types.NewReal(math.Sqrt2)}},
 		{"percentile", aggTLong, []types.Value{{}, types.NewLong(50)}, aggRows(aggLongs(10, 1, 9, 2, 8, 3, 7, 4, 6, 5)...), aggLongs(5)},
 		{"percentiles", aggTLong, []types.Value{{}, types.NewLong(0), types.NewLong(95), types.NewLong(100)}, aggRows(aggLongs(10, 1, 9, 2, 8, 3, 7, 4, 6, 5)...), aggLongs(1, 10, 10)},

@@ -278,6 +278,24 @@ func ArraySort(asc, nullsLast bool, arrays []types.Value) []types.Value {
 	return out
 }
 
+// maxRepeat bounds the array repeat() builds, so a huge count fails cleanly instead of
+// exhausting memory.
+const maxRepeat = 1 << 20
+
+// dynRepeat implements repeat(value, count) (repeat-function.md).
+func dynRepeat(_ *Context, args []types.Value) types.Value {
+	n, ok := dynLong(args[1])
+	if !ok || n < 0 || n > maxRepeat {
+		return dynNull
+	}
+	e := types.JSON(types.ToDynamic(aggScalar(args[0])).S)
+	elems := make([]types.JSON, n)
+	for i := range elems {
+		elems[i] = e
+	}
+	return dynBuildArray(elems)
+}
+
 // dynArrayReverse implements array_reverse.
 func dynArrayReverse(_ *Context, args []types.Value) types.Value {
 	j, ok := dynArray(args[0])

@@ -54,11 +54,15 @@ func errAt(n syntax.Node, format string, args ...any) error {
 
 // binding is what a let-bound or parameter name stands for.
 type binding struct {
-	scalar  Expr
-	table   Node
-	fn      *syntax.FuncDecl
-	fnScope *scope
-	pattern *syntax.PatternStmt // fnScope is its scope too
+	scalar Expr
+	// rowDep marks a scalar that reads the current row (a function argument computed from
+	// columns); tabDepth is the tabular nesting where it was bound.
+	rowDep   bool
+	tabDepth int
+	table    Node
+	fn       *syntax.FuncDecl
+	fnScope  *scope
+	pattern  *syntax.PatternStmt // fnScope is its scope too
 }
 
 type scope struct {
@@ -75,11 +79,52 @@ func (s *scope) lookup(name string) *binding {
 	return nil
 }
 
+// tableNames lists, sorted, the let-bound names visible in s that are tables or views
+// (functions without parameters).
+func (s *scope) tableNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for ; s != nil; s = s.parent {
+		for name, b := range s.vars {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			if b.table != nil || b.fn != nil && len(b.fn.Params) == 0 {
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nameOf returns the name bound to the table n in s (by `as` or let), or "".
+func (s *scope) nameOf(n Node) string {
+	for ; s != nil; s = s.parent {
+		var names []string
+		for name, b := range s.vars {
+			if b.table == n {
+				names = append(names, name)
+			}
+		}
+		if len(names) > 0 {
+			sort.Strings(names)
+			return names[0]
+		}
+	}
+	return ""
+}
+
 func (s *scope) child() *scope { return &scope{parent: s, vars: map[string]*binding{}} }
 
 type builder struct {
 	env   Env
 	depth int
+	// tabDepth counts the tabular expressions being planned, innermost last; a value of
+	// the current row cannot be read inside a tabular expression nested deeper than the
+	// row (toscalar-function.md: toscalar cannot be evaluated per row).
+	tabDepth int
 	// aggSubst maps aggregate calls inside a summarize expression to the hidden column
 	// that holds their value, while that expression is bound.
 	aggSubst map[*syntax.CallExpr]Expr
@@ -310,10 +355,15 @@ func (b *builder) callFunc(call *syntax.CallExpr, bd *binding, sc *scope, row []
 		}
 		if p.Type != nil {
 			if t, ok := types.ParseType(p.Type.Name); ok && t != e.Type() && e.Type() != types.Unknown {
+				if e.Type() == types.String && t != types.Dynamic {
+					// Kusto converts a number to a wider number, never a string to
+					// another type: the call fails.
+					return nil, nil, errAt(ax, "argument %q of %s(): expected a value of type %s, found string", p.Name.Name, call.Fun.Name, t)
+				}
 				e = castTo(e, t)
 			}
 		}
-		inner.vars[p.Name.Name] = &binding{scalar: e}
+		inner.vars[p.Name.Name] = &binding{scalar: e, rowDep: readsRow(e), tabDepth: b.tabDepth}
 	}
 	for _, st := range fn.Body {
 		switch st := st.(type) {
@@ -333,6 +383,18 @@ func (b *builder) callFunc(call *syntax.CallExpr, bd *binding, sc *scope, row []
 	return nil, nil, errAt(call, "function %q has no body expression", call.Fun.Name)
 }
 
+// readsRow reports whether e reads a column or a neighbouring row.
+func readsRow(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) {
+		switch x.(type) {
+		case *ColRef, *Window:
+			found = true
+		}
+	})
+	return found
+}
+
 func castTo(e Expr, t types.Type) Expr {
 	if c, ok := e.(*Const); ok {
 		return &Const{V: types.Convert(c.V, t)}
@@ -343,6 +405,8 @@ func castTo(e Expr, t types.Type) Expr {
 // tabular plans a tabular expression. in is the input of a subquery that starts with an
 // operator (mv-apply, partition); nil elsewhere.
 func (b *builder) tabular(x syntax.Expr, sc *scope, in Node) (Node, error) {
+	b.tabDepth++
+	defer func() { b.tabDepth-- }()
 	switch x := x.(type) {
 	case *syntax.PipeExpr:
 		var n Node
@@ -358,7 +422,11 @@ func (b *builder) tabular(x syntax.Expr, sc *scope, in Node) (Node, error) {
 				return nil, err
 			}
 		}
-		for _, op := range x.Ops {
+		for i, op := range x.Ops {
+			if r, ok := op.(*syntax.RenderOp); ok && i < len(x.Ops)-1 {
+				// render-operator.md: render must be the last operator of the query.
+				return nil, errAt(r, "'render' must be the last operator of the query")
+			}
 			var err error
 			n, err = b.operator(op, n, sc)
 			if err != nil {
@@ -440,6 +508,8 @@ func (b *builder) tabular(x syntax.Expr, sc *scope, in Node) (Node, error) {
 		return b.evaluate(x, nil, sc)
 	case *syntax.SearchOp:
 		return b.search(x, nil, sc)
+	case *syntax.FindOp:
+		return b.find(x, sc)
 	case *syntax.ExternalDataExpr:
 		return b.externaldata(x, sc)
 	case *syntax.BadExpr:
@@ -608,14 +678,21 @@ func (b *builder) externaldata(x *syntax.ExternalDataExpr, sc *scope) (Node, err
 	if err != nil {
 		return nil, err
 	}
-	n := &External{Fields: fields, Format: "csv"}
+	n := &External{Fields: fields}
 	for _, p := range x.With {
-		if strings.EqualFold(p.Name.Name, "format") {
-			if v, err := b.constValue(p.Value, sc); err == nil {
-				n.Format = strings.ToLower(v.String())
-			} else if id, ok := p.Value.(*syntax.Ident); ok {
-				n.Format = strings.ToLower(id.Name)
-			}
+		var text string
+		if v, err := b.constValue(p.Value, sc); err == nil {
+			text = v.String()
+		} else if id, ok := p.Value.(*syntax.Ident); ok {
+			text = id.Name
+		}
+		switch strings.ToLower(p.Name.Name) {
+		case "format":
+			n.Format = strings.ToLower(text)
+		case "ignorefirstrecord":
+			n.IgnoreFirstRecord = strings.EqualFold(text, "true")
+		case "zippattern":
+			n.ZipPattern = text
 		}
 	}
 	for _, u := range x.URIs {
@@ -624,10 +701,13 @@ func (b *builder) externaldata(x *syntax.ExternalDataExpr, sc *scope) (Node, err
 			return nil, err
 		}
 		s := v.String()
-		if strings.Contains(s, "://") && !strings.HasPrefix(strings.ToLower(s), "file://") {
-			return nil, errAt(u, "externaldata: %q is a network URL; socfeed reads only local files", s)
+		if strings.Contains(s, "://") {
+			scheme := strings.ToLower(s[:strings.Index(s, "://")])
+			if scheme != "file" && scheme != "http" && scheme != "https" {
+				return nil, errAt(u, "externaldata: %q: expected a local file or an http(s) URL, found scheme %q", s, scheme)
+			}
 		}
-		n.URIs = append(n.URIs, strings.TrimPrefix(s, "file://"))
+		n.URIs = append(n.URIs, s)
 	}
 	return n, nil
 }
@@ -649,9 +729,11 @@ func (b *builder) union(x *syntax.UnionOp, first Node, sc *scope) (Node, error) 
 	}
 	var ins []Node
 	var names []string
+	var unresolved []string
 	if first != nil {
 		ins = append(ins, first)
-		names = append(names, "")
+		// A piped input bound by `as Name` is named Name (as-operator.md).
+		names = append(names, sc.nameOf(first))
 	}
 	for _, t := range x.Tables {
 		if st, ok := t.(*syntax.StarExpr); ok {
@@ -673,11 +755,30 @@ func (b *builder) union(x *syntax.UnionOp, first Node, sc *scope) (Node, error) 
 				ins = append(ins, &Scan{Table: m, Fields: f})
 				names = append(names, m)
 			}
+			// union-operator.md (isfuzzy example): wildcards match let-bound views too.
+			lets := sc.tableNames()
+			found := len(matched)
+			for _, m := range lets {
+				if ok, _ := path.Match(t.Pattern, m); !ok {
+					continue
+				}
+				n, err := b.tabular(&syntax.Ident{NamePos: t.NamePos, Name: m}, sc, nil)
+				if err != nil {
+					return nil, err
+				}
+				ins = append(ins, n)
+				names = append(names, m)
+				found++
+			}
+			if found == 0 && fuzzy {
+				unresolved = append(unresolved, t.Pattern)
+			}
 			continue
 		}
 		n, err := b.tabular(t, sc, nil)
 		if err != nil {
 			if fuzzy {
+				unresolved = append(unresolved, syntax.Print(t))
 				continue
 			}
 			return nil, err
@@ -692,7 +793,7 @@ func (b *builder) union(x *syntax.UnionOp, first Node, sc *scope) (Node, error) 
 	if len(ins) == 0 {
 		return nil, errAt(x, "union has no tables")
 	}
-	u := &Union{Ins: ins, Source: source}
+	u := &Union{Ins: ins, Source: source, Unresolved: unresolved}
 	// Output columns: by name, in order of first appearance (outer), or those common to
 	// every input (inner). A name seen with several types becomes one column per type,
 	// named name_type, as Kusto does.

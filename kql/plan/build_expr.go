@@ -15,6 +15,7 @@ import (
 var windowKinds = map[string]types.Type{
 	"row_number": types.Long, "prev": types.Unknown, "next": types.Unknown,
 	"row_cumsum": types.Unknown, "row_rank_min": types.Long, "row_rank_dense": types.Long,
+	"row_window_session": types.Unknown,
 }
 
 // scalar binds a scalar expression against the row schema row.
@@ -28,6 +29,9 @@ func (b *builder) scalar(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
 	case *syntax.Literal:
 		v, err := literalValue(x)
 		if err != nil {
+			if e := b.relativeDateTime(x); e != nil {
+				return e, nil
+			}
 			return nil, err
 		}
 		return &Const{V: v}, nil
@@ -58,6 +62,9 @@ func (b *builder) scalar(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
 		if bd := sc.lookup(x.Name); bd != nil {
 			switch {
 			case bd.scalar != nil:
+				if bd.rowDep && b.tabDepth > bd.tabDepth {
+					return nil, errAt(x, "%q is a value of the current row, read inside a subquery: toscalar() and other subqueries cannot be evaluated per row", x.Name)
+				}
 				return bd.scalar, nil
 			case bd.fn != nil:
 				_, e, err := b.callFunc(&syntax.CallExpr{Fun: x, Lparen: x.End(), Rparen: x.End()}, bd, sc, row, nil)
@@ -121,6 +128,10 @@ func (b *builder) scalar(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
 		hi, err := b.scalar(x.Hi, row, sc)
 		if err != nil {
 			return nil, err
+		}
+		if hi.Type() == types.TimeSpan && (lo.Type() == types.DateTime || xe.Type() == types.DateTime && lo.Type() != types.TimeSpan) {
+			// between-operator.md: `datetime between (lo .. timespan)` is lo .. lo+timespan.
+			hi = &Binary{Op: syntax.OpAdd, X: lo, Y: hi, T: types.DateTime}
 		}
 		return &Between{X: xe, Lo: lo, Hi: hi, Not: x.Not}, nil
 	case *syntax.InExpr:
@@ -187,6 +198,28 @@ func (b *builder) toScalar(n Node, at syntax.Node) (Expr, error) {
 }
 
 func (b *builder) binary(x *syntax.BinaryExpr, row []Field, sc *scope) (Expr, error) {
+	if _, ok := unparen(x.X).(*syntax.StarExpr); ok && x.Op != syntax.OpAnd && x.Op != syntax.OpOr {
+		// `* has "cow"` (where-operator.md): the test holds for some string or dynamic
+		// column of the row.
+		ye, err := b.scalar(x.Y, row, sc)
+		if err != nil {
+			return nil, err
+		}
+		var any Expr = &Const{V: types.NewBool(false)}
+		first := true
+		for i, f := range row {
+			if f.Type != types.String && f.Type != types.Dynamic {
+				continue
+			}
+			e := &Binary{Op: x.Op, X: &ColRef{Index: i, Name: f.Name, T: f.Type}, Y: ye, T: types.Bool}
+			if first {
+				any, first = e, false
+			} else {
+				any = &Binary{Op: syntax.OpOr, X: any, Y: e, T: types.Bool}
+			}
+		}
+		return any, nil
+	}
 	xe, err := b.scalar(x.X, row, sc)
 	if err != nil {
 		return nil, err
@@ -197,6 +230,11 @@ func (b *builder) binary(x *syntax.BinaryExpr, row []Field, sc *scope) (Expr, er
 	}
 	t := types.Bool
 	if aop, ok := arithOp(x.Op); ok {
+		if dx, dy := xe.Type() == types.Dynamic, ye.Type() == types.Dynamic; (dx || dy) && xe.Type() != types.Unknown && ye.Type() != types.Unknown {
+			// Kusto converts a dynamic number to do arithmetic; the result is dynamic (as
+			// the checker types it).
+			return &Binary{Op: x.Op, X: xe, Y: ye, T: types.Dynamic}, nil
+		}
 		t, err = types.ArithResult(aop, xe.Type(), ye.Type())
 		if err != nil {
 			return nil, errAt(x, "%s", err.Error())
@@ -390,6 +428,9 @@ func (b *builder) call(x *syntax.CallExpr, row []Field, sc *scope) (Expr, error)
 		}
 		args = append(args, e)
 	}
+	if name == "row_rank" {
+		name = "row_rank_dense" // the function's former name
+	}
 	if wt, ok := windowKinds[name]; ok {
 		if wt == types.Unknown && len(args) > 0 {
 			wt = args[0].Type()
@@ -439,6 +480,53 @@ func argCount(f *funcs.Func) string {
 	return fmt.Sprintf("%d to %d arguments", f.MinArgs, f.MaxArgs)
 }
 
+var timeOfDay = regexp.MustCompile(`(?i)^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)?\s*$`)
+
+// relativeDateTime plans the datetime literals whose value depends on the time of the
+// query, as .NET's lenient parser reads them: datetime(now), and a time of day alone
+// (datetime("8:00:00 AM")), which is that time today. It returns nil for other literals.
+func (b *builder) relativeDateTime(x *syntax.Literal) Expr {
+	if x.Kind != syntax.LitDateTime {
+		return nil
+	}
+	text := strings.Trim(strings.TrimSpace(x.Value), `"'`)
+	now, ok := b.env.Funcs.Lookup("now")
+	if !ok || now.Scalar == nil {
+		return nil
+	}
+	nowCall := &Call{Func: now, T: types.DateTime}
+	if strings.EqualFold(text, "now") {
+		return nowCall
+	}
+	m := timeOfDay.FindStringSubmatch(text)
+	sod, ok := b.env.Funcs.Lookup("startofday")
+	if m == nil || !ok || sod.Scalar == nil {
+		return nil
+	}
+	var h, min, sec int
+	fmt.Sscan(m[1], &h)
+	fmt.Sscan(m[2], &min)
+	if m[3] != "" {
+		fmt.Sscan(m[3], &sec)
+	}
+	switch strings.ToUpper(m[4]) {
+	case "AM":
+		if h == 12 {
+			h = 0
+		}
+	case "PM":
+		if h < 12 {
+			h += 12
+		}
+	}
+	if h > 23 || min > 59 || sec > 59 {
+		return nil
+	}
+	ticks := (int64(h)*3600 + int64(min)*60 + int64(sec)) * 10_000_000
+	day := &Call{Func: sod, Args: []Expr{nowCall}, T: types.DateTime}
+	return &Binary{Op: syntax.OpAdd, X: day, Y: &Const{V: types.NewTimeSpan(ticks)}, T: types.DateTime}
+}
+
 // literalValue converts a literal to its value.
 func literalValue(x *syntax.Literal) (types.Value, error) {
 	t := litType(x.Kind)
@@ -457,6 +545,10 @@ func literalValue(x *syntax.Literal) (types.Value, error) {
 		return types.NewBool(v), nil
 	case syntax.LitInt:
 		v, ok := types.ParseLong(x.Value)
+		if ok && v != int64(int32(v)) && v == int64(uint32(v)) && strings.HasPrefix(strings.ToLower(strings.TrimSpace(x.Value)), "0x") {
+			// A 32-bit hex literal such as int(0xf090013d) is the int with those bits.
+			return types.NewInt(int32(uint32(v))), nil
+		}
 		if !ok || v != int64(int32(v)) {
 			if f, ok := types.ParseReal(x.Value); ok && f == math.Trunc(f) && f >= math.MinInt32 && f <= math.MaxInt32 {
 				return types.NewInt(int32(f)), nil

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -218,7 +219,8 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 		return b.makeSeries(op, in, sc)
 	case *syntax.SerializeOp:
 		if len(op.Exprs) == 0 {
-			return in, nil
+			// A pass-through Project marks the row set as serialized.
+			return pick(in, identity(len(in.Schema())), nil, "serialize"), nil
 		}
 		return b.project(op.Exprs, in, sc, "serialize", true)
 	case *syntax.TopNestedOp:
@@ -428,7 +430,7 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 		if op == "extend" && i > 0 && refersTo(x, defined) {
 			// An assignment reading a column defined earlier in the same extend sees its
 			// new value: plan the rest as a second extend over this one.
-			done, err := b.finishProject(p, in, tuples, op)
+			done, err := b.finishProject(p, in, tuples, op, exprs[:i])
 			if err != nil {
 				return nil, err
 			}
@@ -491,7 +493,7 @@ func (b *builder) project(exprs []syntax.Expr, in Node, sc *scope, op string, ke
 		}
 		put(name, e)
 	}
-	return b.finishProject(p, in, tuples, op)
+	return b.finishProject(p, in, tuples, op, exprs)
 }
 
 // refersTo reports whether x names one of names (a column defined earlier in the same
@@ -508,8 +510,8 @@ func refersTo(x syntax.Expr, names map[string]bool) bool {
 }
 
 // finishProject puts the hidden tuple columns of multi-result calls under p and marks p
-// serial when an expression reads neighbouring rows.
-func (b *builder) finishProject(p *Project, in Node, tuples []Expr, op string) (Node, error) {
+// serial when an expression of exprs reads neighbouring rows.
+func (b *builder) finishProject(p *Project, in Node, tuples []Expr, op string, exprs []syntax.Expr) (Node, error) {
 	row := in.Schema()
 	if len(tuples) > 0 {
 		pre := &Project{Input: in, Op: op}
@@ -531,7 +533,57 @@ func (b *builder) finishProject(p *Project, in Node, tuples []Expr, op string) (
 			p.Serial = true
 		}
 	}
+	if p.Serial && op != "serialize" {
+		if agg := unserializedBy(in); agg != "" {
+			// serialize-operator.md: the output of summarize, count and distinct is not
+			// serialized, and window functions need a serialized row set.
+			var at syntax.Node = exprs[0]
+			for _, x := range exprs {
+				syntax.Inspect(x, func(n syntax.Node) bool {
+					if c, ok := n.(*syntax.CallExpr); ok && at == exprs[0] {
+						if _, w := windowKinds[c.Fun.Name]; w {
+							at = c
+						}
+					}
+					return true
+				})
+			}
+			return nil, errAt(at, "in '%s': the row set is not serialized after '%s'; use 'serialize' or 'sort' first", op, agg)
+		}
+	}
 	return p, nil
+}
+
+// identity returns 0, 1, ..., n-1.
+func identity(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// unserializedBy returns the operator that made in's row set nonserialized when that is
+// summarize, count or distinct (looking through the operators that keep serialization),
+// else "".
+func unserializedBy(in Node) string {
+	for {
+		switch n := in.(type) {
+		case *Project:
+			if n.Op == "serialize" {
+				return ""
+			}
+			in = n.Input
+		case *Filter:
+			in = n.Input
+		case *Limit:
+			in = n.Input
+		case *Aggregate:
+			return n.Op
+		default:
+			return ""
+		}
+	}
 }
 
 // aggregate binds one aggregate call of summarize (or make-series, top-nested).
@@ -725,8 +777,14 @@ func (b *builder) summarize(op *syntax.SummarizeOp, in Node, sc *scope) (Node, e
 			if ac.Outputs[i].Name == "" {
 				ac.Outputs[i].Name = newName()
 			}
-			for fieldIndex(a.Fields, ac.Outputs[i].Name) >= 0 {
-				ac.Outputs[i].Name += "1"
+			if base := ac.Outputs[i].Name; fieldIndex(a.Fields, base) >= 0 {
+				// summarize-operator.md: duplicates are named set_y, set_y1, set_y2, ...
+				for k := 1; ; k++ {
+					if n := fmt.Sprintf("%s%d", base, k); fieldIndex(a.Fields, n) < 0 {
+						ac.Outputs[i].Name = n
+						break
+					}
+				}
 			}
 			a.Fields = append(a.Fields, ac.Outputs[i])
 		}
@@ -864,6 +922,10 @@ func (b *builder) join(params []*syntax.OpParam, rightX syntax.Expr, on []syntax
 				kind = JoinKind(k)
 			default:
 				return nil, errAt(p.Value, "in '%s': unknown kind %q", op, k)
+			}
+			if op == "lookup" && kind != LeftOuter && kind != Inner {
+				// lookup-operator.md: kind is leftouter or inner.
+				return nil, errAt(p.Value, "in 'lookup': expected kind leftouter or inner, found %s", k)
 			}
 		}
 	}
@@ -1064,9 +1126,16 @@ func (b *builder) mvApply(op *syntax.MvApplyOp, in Node, sc *scope) (Node, error
 	}
 	ma := &MvApply{Input: in, Expand: me, Sub: body, SubIn: sub2}
 	// The output is the input columns the subquery's output does not name, then the
-	// subquery's output.
+	// subquery's output. mv-apply-operator.md: an input column expanded by name is removed.
+	expanded := map[string]bool{}
+	for _, it := range op.Items {
+		// Only `mv-apply Col`: with `Name = Col` the documented examples keep Col.
+		if id, ok := it.X.(*syntax.Ident); ok {
+			expanded[id.Name] = true
+		}
+	}
 	for i, f := range in.Schema() {
-		if fieldIndex(body.Schema(), f.Name) < 0 {
+		if fieldIndex(body.Schema(), f.Name) < 0 && !expanded[f.Name] {
 			ma.KeepInput = append(ma.KeepInput, i)
 			ma.Fields = append(ma.Fields, f)
 		}
@@ -1185,6 +1254,26 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 		return ev, nil
 	case "narrow":
 		ev.Fields = []Field{{Name: "Row", Type: types.Long}, {Name: "Column", Type: types.String}, {Name: "Value", Type: types.String}}
+		return ev, nil
+	case "basket":
+		// basket([Threshold, WeightColumn, MaxDimensions, CustomWildcard...]) (basket-
+		// plugin.md): SegmentId, Count and Percent, then the input columns other than the
+		// weight column, a wildcard (null, "" for strings) where a pattern has no value.
+		if in == nil {
+			return nil, errAt(op, "basket needs an input table")
+		}
+		weight := -1
+		if len(ev.Args) > 1 {
+			if c, ok := ev.Args[1].(*ColRef); ok {
+				weight = c.Index
+			}
+		}
+		ev.Fields = []Field{{Name: "SegmentId", Type: types.Int}, {Name: "Count", Type: types.Long}, {Name: "Percent", Type: types.Real}}
+		for i, f := range row {
+			if i != weight {
+				ev.Fields = append(ev.Fields, f)
+			}
+		}
 		return ev, nil
 	case "dcount_intersect":
 		// dcount_intersect(hll_1, hll_2, ...): one row with s0..s(n-1), the distinct counts
@@ -1363,23 +1452,63 @@ func (b *builder) search(op *syntax.SearchOp, in Node, sc *scope) (Node, error) 
 		in = u
 	}
 	row := in.Schema()
-	pred, err := b.searchPred(op.Pred, row, sc)
+	cs := false
+	for _, p := range op.Params {
+		if strings.EqualFold(p.Name.Name, "kind") {
+			cs = strings.EqualFold(paramText(p.Value), "case_sensitive")
+		}
+	}
+	pred, err := b.searchPred(op.Pred, row, sc, cs)
 	if err != nil {
 		return nil, err
 	}
 	return &Filter{Input: in, Pred: pred, Op: "search"}, nil
 }
 
-func (b *builder) searchPred(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
+// searchTerm maps a search literal to the operator and operand of search-operator.md's
+// predicate table: term → has, *term → hassuffix, term* → hasprefix, *term* → contains,
+// te*rm → matches regex; with kind=case_sensitive, the _cs forms.
+func searchTerm(lit string, cs bool) (syntax.BinaryOp, string) {
+	pick := func(ci, sens syntax.BinaryOp) syntax.BinaryOp {
+		if cs {
+			return sens
+		}
+		return ci
+	}
+	lead, trail := strings.HasPrefix(lit, "*"), strings.HasSuffix(lit, "*") && len(lit) > 1
+	core := strings.TrimSuffix(strings.TrimPrefix(lit, "*"), "*")
+	switch {
+	case strings.Contains(core, "*"):
+		parts := strings.Split(lit, "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re := strings.Join(parts, ".*")
+		if !cs {
+			re = "(?i)" + re
+		}
+		return syntax.OpMatchesRegex, re
+	case lead && trail:
+		return pick(syntax.OpContains, syntax.OpContainsCs), core
+	case lead:
+		return pick(syntax.OpHasSuffix, syntax.OpHasSuffixCs), core
+	case trail:
+		return pick(syntax.OpHasPrefix, syntax.OpHasPrefixCs), core
+	}
+	return pick(syntax.OpHas, syntax.OpHasCs), lit
+}
+
+func (b *builder) searchPred(x syntax.Expr, row []Field, sc *scope, cs bool) (Expr, error) {
 	switch x := unparen(x).(type) {
 	case *syntax.Literal:
 		if x.Kind == syntax.LitString {
 			var any Expr
+			sop, term := searchTerm(x.Value, cs)
 			for i, f := range row {
 				if f.Type != types.String && f.Type != types.Dynamic {
 					continue
 				}
-				e := &Binary{Op: syntax.OpHas, X: &ColRef{Index: i, Name: f.Name, T: f.Type}, Y: &Const{V: types.NewString(x.Value)}, T: types.Bool}
+				e := &Binary{Op: sop, X: &ColRef{Index: i, Name: f.Name, T: f.Type}, Y: &Const{V: types.NewString(term)}, T: types.Bool}
 				if any == nil {
 					any = e
 				} else {
@@ -1394,11 +1523,11 @@ func (b *builder) searchPred(x syntax.Expr, row []Field, sc *scope) (Expr, error
 	case *syntax.BinaryExpr:
 		switch x.Op {
 		case syntax.OpAnd, syntax.OpOr:
-			l, err := b.searchPred(x.X, row, sc)
+			l, err := b.searchPred(x.X, row, sc, cs)
 			if err != nil {
 				return nil, err
 			}
-			r, err := b.searchPred(x.Y, row, sc)
+			r, err := b.searchPred(x.Y, row, sc, cs)
 			if err != nil {
 				return nil, err
 			}
@@ -1412,7 +1541,15 @@ func (b *builder) searchPred(x syntax.Expr, row []Field, sc *scope) (Expr, error
 			if err != nil {
 				return nil, err
 			}
-			return &Binary{Op: syntax.OpHas, X: l, Y: r, T: types.Bool}, nil
+			sop := syntax.OpHas
+			if c, ok := r.(*Const); ok && c.V.Type == types.String {
+				var term string
+				sop, term = searchTerm(c.V.S, cs)
+				r = &Const{V: types.NewString(term)}
+			} else if cs {
+				sop = syntax.OpHasCs
+			}
+			return &Binary{Op: sop, X: l, Y: r, T: types.Bool}, nil
 		}
 	}
 	return b.scalar(x, row, sc)
@@ -1476,6 +1613,21 @@ func (b *builder) pivot(op *syntax.EvaluateOp, in Node, sc *scope) (Node, error)
 		agg = &AggCall{Name: "count", Func: f, Outputs: []Field{{Name: "count_", Type: types.Long}}}
 	}
 	p := &Pivot{Input: in, Col: col, Agg: agg}
+	if len(args) == 0 {
+		// pivot-plugin.md: by default the output keeps every column other than the pivot
+		// column and the aggregation column.
+		used := map[int]bool{}
+		Columns(col, used)
+		for _, a := range agg.Args {
+			Columns(a, used)
+		}
+		for i, f := range row {
+			if !used[i] {
+				p.Keys = append(p.Keys, &ColRef{Index: i, Name: f.Name, T: f.Type})
+				p.Fields = append(p.Fields, f)
+			}
+		}
+	}
 	for _, a := range args {
 		e, err := b.scalar(a, row, sc)
 		if err != nil {

@@ -157,6 +157,9 @@ type Union struct {
 	Fields  []Field
 	Source  string
 	Sources []string
+	// Unresolved are the legs of `union isfuzzy=true` that named nothing; running the
+	// union warns about each.
+	Unresolved []string
 }
 
 // MvItem is one expanded column of an mv-expand.
@@ -282,8 +285,14 @@ type TopNestedLevel struct {
 // External reads local files named by externaldata.
 type External struct {
 	Fields []Field
-	URIs   []string
-	Format string
+	// URIs are local paths, file:// URLs or http(s) URLs; the executor reads them through
+	// its ExternalData source.
+	URIs []string
+	// Format is the data format as written (csv, tsv, txt, json, multijson, ...), or empty
+	// to detect it from each URI's extension, defaulting to csv.
+	Format            string
+	IgnoreFirstRecord bool   // skip the first record of every file
+	ZipPattern        string // selects the files of a .zip archive: a regular expression or a glob
 }
 
 // MvApply runs a subquery per input row over the row's expanded arrays.

@@ -161,7 +161,7 @@ func TestBuildErrors(t *testing.T) {
 		{`SigninLogs | project x = count()`, `aggregation function count() is only allowed in summarize`},
 		{`SigninLogs | join kind=sideways AuditLogs on TimeGenerated`, `unknown kind "sideways"`},
 		{`SigninLogs | join AuditLogs on OperationName`, `key "OperationName" is not a column of the left side`},
-		{`externaldata(a:string)["https://x/y.csv"]`, `network URL`},
+		{`externaldata(a:string)["ftp://x/y.csv"]`, `expected a local file or an http(s) URL`},
 	}
 	for _, tt := range tests {
 		script, errs := syntax.Parse(tt.src)

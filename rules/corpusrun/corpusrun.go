@@ -21,7 +21,6 @@ import (
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
-	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/schema"
 )
@@ -58,8 +57,7 @@ const (
 // Query is a query parsed and checked against a catalog, ready to run.
 type Query struct {
 	Src     string
-	script  *syntax.Script
-	info    *check.Info
+	checked *exec.Checked
 	errs    []string // parse or check errors, `line:col: message`
 	parseOK bool
 	// Tables are the catalog tables the query may read: those the checker bound, plus
@@ -73,18 +71,20 @@ func (q *Query) Errors() []string { return q.errs }
 
 // Prepare parses and checks src against cat and reg and finds the tables it reads.
 // Prepare never panics: a panic in the parser or checker is returned as an error.
-func Prepare(src string, cat *schema.Catalog, reg *funcs.Registry) (q *Query, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			q, err = nil, fmt.Errorf("internal error: panic while checking: %v\n%s", r, debug.Stack())
-		}
-	}()
-	q = &Query{Src: src}
-	script, perrs := syntax.Parse(src)
-	for _, e := range perrs {
-		q.errs = append(q.errs, e.At(src))
+func Prepare(src string, cat *schema.Catalog, reg *funcs.Registry) (*Query, error) {
+	q := &Query{Src: src}
+	c, err := exec.ParseAndCheck(src, exec.PrepareOptions{Catalog: cat, Engine: &exec.Engine{Funcs: reg}})
+	var ie *exec.InternalError
+	if errors.As(err, &ie) {
+		return nil, fmt.Errorf("internal error: panic while checking: %s\n%s", ie.Msg, ie.Stack)
 	}
-	q.parseOK = len(perrs) == 0
+	var pe *exec.PrepareError
+	if errors.As(err, &pe) {
+		q.errs = append(q.errs, strings.Split(pe.At(src), "\n")...)
+	} else if err != nil {
+		return nil, err
+	}
+	q.parseOK = err == nil
 	seen := map[string]bool{}
 	add := func(name string) {
 		if _, ok := cat.Table(name); ok && !seen[name] {
@@ -93,16 +93,12 @@ func Prepare(src string, cat *schema.Catalog, reg *funcs.Registry) (q *Query, er
 		}
 	}
 	if q.parseOK {
-		q.script = script
-		info, diags := check.Check(script, &check.Env{Catalog: cat, Funcs: reg})
-		q.info = info
-		for _, d := range diags {
-			if d.Severity == check.Error {
-				line, col := syntax.LineCol(src, d.Pos)
-				q.errs = append(q.errs, fmt.Sprintf("%d:%d: %s", line, col, d.Msg))
-			}
+		q.checked = c
+		for _, d := range c.Errors() {
+			line, col := syntax.LineCol(src, d.Pos)
+			q.errs = append(q.errs, fmt.Sprintf("%d:%d: %s", line, col, d.Msg))
 		}
-		for _, sym := range info.Refs {
+		for _, sym := range c.Info.Refs {
 			if sym.Kind == check.SymTable {
 				add(sym.Name)
 			}
@@ -203,17 +199,18 @@ func (r *Runner) execute(ctx context.Context, q *Query, workers int, unknown fun
 			tables[name] = t
 		}
 	}
-	eng := &exec.Engine{Tables: tables, Funcs: r.Funcs, Now: r.Now, Workers: workers}
-	env := eng.PlanEnv(r.Catalog.Fields)
-	env.Names = q.info.Names
-	env.Tabular = map[syntax.Expr]bool{}
-	for x := range q.info.Tabular {
-		env.Tabular[x] = true
-	}
-	p, err := plan.Build(q.script, env)
+	// Offline: the measure does not depend on the network; a URL counts as NetworkData.
+	eng := &exec.Engine{Tables: tables, Funcs: r.Funcs, Now: r.Now, Workers: workers,
+		External: &exec.Fetcher{Offline: true}}
+	p, err := q.checked.Plan(exec.PrepareOptions{Catalog: r.Catalog, Engine: eng})
 	if err != nil {
+		var ie *exec.InternalError
+		if errors.As(err, &ie) {
+			// A panic in the planner, recovered by Plan.
+			return Result{Outcome: Panic, Msg: ie.Msg + "\n" + ie.Stack}
+		}
 		msg := err.Error()
-		var pe *plan.Error
+		var pe *exec.PrepareError
 		if errors.As(err, &pe) {
 			msg = pe.At(q.Src)
 		}
@@ -225,9 +222,11 @@ func (r *Runner) execute(ctx context.Context, q *Query, workers int, unknown fun
 		}
 		return Result{Outcome: PlanError, Msg: msg}
 	}
-	plan.Optimize(p)
 	res, err := eng.Run(ctx, p)
 	if err != nil {
+		if strings.Contains(err.Error(), exec.OfflineMessage) {
+			return Result{Outcome: NetworkData, Msg: err.Error()}
+		}
 		switch exec.Kind(err) {
 		case exec.KindTimeout, exec.KindCanceled:
 			return Result{Outcome: Timeout, Msg: err.Error()}

@@ -20,7 +20,7 @@ import (
 // nothing. Negated operators are ignored.
 func (q *Query) Literals() map[string][]string {
 	out := map[string][]string{}
-	if q.script == nil {
+	if q.checked == nil {
 		return out
 	}
 	lists := map[string][]string{} // let-bound lists of constants
@@ -31,7 +31,7 @@ func (q *Query) Literals() map[string][]string {
 			}
 		}
 	}
-	syntax.Inspect(q.script, func(n syntax.Node) bool {
+	syntax.Inspect(q.checked.Script, func(n syntax.Node) bool {
 		switch x := n.(type) {
 		case *syntax.LetStmt:
 			if x.Value != nil {

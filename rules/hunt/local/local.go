@@ -14,12 +14,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
-	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
@@ -68,13 +66,7 @@ func New(tables map[string]*column.Table, cat *schema.Catalog, reg *funcs.Regist
 	if reg == nil {
 		reg = funcs.Default()
 	}
-	for name, t := range tables {
-		st := &schema.Table{Name: name}
-		for _, f := range t.Schema {
-			st.Columns = append(st.Columns, schema.Column{Name: f.Name, Type: f.Type})
-		}
-		cat.Add(st)
-	}
+	exec.AddTables(cat, tables)
 	return &Engine{tables: tables, catalog: cat, funcs: reg, plans: map[string]compiled{}}
 }
 
@@ -172,11 +164,6 @@ func (l *Engine) view(w hunt.Window) map[string]*column.Table {
 	return out
 }
 
-// extraSchema gives the planner the schemas of catalog tables without data.
-func (l *Engine) extraSchema(name string) ([]column.Field, bool) {
-	return l.catalog.Fields(name)
-}
-
 // compile parses, checks and plans a query once; the plan does not depend on now() or
 // the window, so replayed runs share it.
 func (l *Engine) compile(query string) (*plan.Query, error) {
@@ -189,44 +176,20 @@ func (l *Engine) compile(query string) (*plan.Query, error) {
 }
 
 func (l *Engine) compileNew(query string) (*plan.Query, error) {
-	script, perrs := syntax.Parse(query)
-	if len(perrs) > 0 {
-		var errs []error
-		for _, e := range perrs {
-			errs = append(errs, &hunt.QueryError{Offset: int(e.Pos), Msg: e.Msg})
-		}
-		return nil, errors.Join(errs...)
-	}
-	info, diags := check.Check(script, &check.Env{Catalog: l.catalog, Funcs: l.funcs})
-	var checkErrs []error
-	for _, d := range diags {
-		if d.Severity == check.Error {
-			checkErrs = append(checkErrs, &hunt.QueryError{Offset: int(d.Pos), Msg: d.Msg})
-		}
-	}
 	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit}
-	env := eng.PlanEnv(l.extraSchema)
-	if len(checkErrs) == 0 {
-		env.Names = info.Names
-		env.Tabular = map[syntax.Expr]bool{}
-		for x := range info.Tabular {
-			env.Tabular[x] = true
-		}
+	q, _, err := exec.Prepare(query, exec.PrepareOptions{Catalog: l.catalog, Engine: eng, AllowCheckErrors: true})
+	var pe *exec.PrepareError
+	if !errors.As(err, &pe) {
+		return q, err
 	}
-	q, err := plan.Build(script, env)
-	if err != nil {
-		// The checker's messages are the better ones when it saw a problem too.
-		if len(checkErrs) > 0 {
-			return nil, errors.Join(checkErrs...)
-		}
-		var pe *plan.Error
-		if errors.As(err, &pe) {
-			return nil, &hunt.QueryError{Offset: int(pe.Pos), Msg: pe.Msg}
-		}
-		return nil, err
+	var errs []error
+	for _, d := range pe.Diags {
+		errs = append(errs, &hunt.QueryError{Offset: int(d.Pos), Msg: d.Msg})
 	}
-	plan.Optimize(q)
-	return q, nil
+	if pe.Stage == exec.StagePlan {
+		return nil, errs[0]
+	}
+	return nil, errors.Join(errs...)
 }
 
 // Query implements [hunt.Engine].
