@@ -9,8 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/socfeed/socfeed/kql/column"
-	"github.com/socfeed/socfeed/kql/exec"
-	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -139,33 +137,6 @@ func BenchmarkLoadColumns(b *testing.B) {
 	}
 }
 
-// The planner needs no column of a join that only counts: the second case reads
-// neither OperationName nor IPAddress.
-func TestQueryColumns(t *testing.T) {
-	cat := schema.Default()
-	for _, tc := range []struct {
-		query string
-		want  map[string][]string
-	}{
-		{`SigninLogs | where ResultType == "50126" | summarize count() by AppDisplayName`,
-			map[string][]string{"SigninLogs": {"AppDisplayName", "ResultType"}}},
-		{`SigninLogs | where TimeGenerated > ago(1d) | join kind=inner (AuditLogs | project OperationName, Caller = tostring(InitiatedBy.user.userPrincipalName)) on $left.UserPrincipalName == $right.Caller | count`,
-			map[string][]string{"AuditLogs": {"InitiatedBy"}, "SigninLogs": {"TimeGenerated", "UserPrincipalName"}}},
-		{`let n = toscalar(AuditLogs | summarize dcount(Category)); SigninLogs | extend n | project n, IPAddress`,
-			map[string][]string{"AuditLogs": {"Category"}, "SigninLogs": {"IPAddress"}}},
-		{`SigninLogs | take 10`, map[string][]string{}},
-	} {
-		eng := &exec.Engine{Tables: map[string]*column.Table{}, Funcs: funcs.Default()}
-		q, _, err := exec.Prepare(tc.query, exec.PrepareOptions{Catalog: cat, Engine: eng})
-		if err != nil {
-			t.Fatalf("Prepare(%q): %v", tc.query, err)
-		}
-		if diff := cmp.Diff(tc.want, QueryColumns(q)); diff != "" {
-			t.Errorf("QueryColumns(%q) (-want +got):\n%s", tc.query, diff)
-		}
-	}
-}
-
 func TestStoreColumns(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "SigninLogs.jsonl")
@@ -201,4 +172,60 @@ func TestStoreColumns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readParts reads data as readAll does, with the given columns, and returns the
+// rejections and the merged tables.
+func readParts(t *testing.T, data []byte, hint string, cat *schema.Catalog, csv bool, cols map[string][]string) ([]Rejection, map[string]*column.Table) {
+	p := &part{file: "fuzz", tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
+	r := &reader{ctx: context.Background(), cat: cat, batchSize: 3, p: p, hint: hint, stem: "Fuzz", data: data, lineBase: 1, columns: cols}
+	var err error
+	if csv {
+		err = r.readCSV()
+	} else {
+		err = r.readJSON()
+	}
+	if err != nil {
+		t.Fatalf("read error: %v", err)
+	}
+	rep := &Report{Rows: map[string]int{}, RejectedRows: map[string]int{}, Derived: map[string]int{}}
+	out := map[string]*column.Table{}
+	for _, name := range p.names {
+		tb := p.tables[name]
+		tb.flush()
+		sch, _ := cat.Table(name)
+		out[name] = mergeTable(name, sch, []*tableBuilder{tb}, rep)
+	}
+	return p.rejected, out
+}
+
+// FuzzReadColumns checks that reading only some columns rejects the same records, keeps
+// the same rows and gives the same values in the columns read.
+func FuzzReadColumns(f *testing.F) {
+	fuzzSeeds(f)
+	cat := schema.Default()
+	keep := []string{"ResultType", "TimeGenerated", "UserPrincipalName", "Status", "OperationName", "x"}
+	cols := map[string][]string{"SigninLogs": keep, "AuditLogs": keep, "Fuzz": keep}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, csv := range []bool{false, true} {
+			for _, hint := range []string{"", "SigninLogs"} {
+				frej, full := readParts(t, data, hint, cat, csv, nil)
+				prej, part := readParts(t, data, hint, cat, csv, cols)
+				if diff := cmp.Diff(frej, prej); diff != "" {
+					t.Fatalf("csv %v, hint %q: rejected (-all columns +some):\n%s", csv, hint, diff)
+				}
+				for name, ft := range full {
+					pt := part[name]
+					if pt == nil || ft.Rows() != pt.Rows() {
+						t.Fatalf("csv %v, hint %q: table %s: rows differ", csv, hint, name)
+					}
+					for _, c := range keep {
+						if diff := cmp.Diff(keptValues(ft, c), keptValues(pt, c)); diff != "" {
+							t.Fatalf("csv %v, hint %q: %s.%s (-all columns +some):\n%s", csv, hint, name, c, diff)
+						}
+					}
+				}
+			}
+		}
+	})
 }

@@ -134,7 +134,14 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 		}
 	}
 	if len(paths) > 0 {
-		ds, rep, err := logs.Load(ctx, paths, logs.Options{Catalog: s.cat, TableOverride: override})
+		// Plan once against the schemas alone to learn which columns the query reads, and
+		// build only those while loading (the others are still validated, so the same rows
+		// are rejected). A query that cannot be planned yet loads every column.
+		var cols map[string][]string
+		if q0, _, err := exec.Prepare(s.src, exec.PrepareOptions{Catalog: s.cat, Engine: s.eng, AllowCheckErrors: o.noCheck}); err == nil {
+			cols = plan.NeededColumns(q0)
+		}
+		ds, rep, err := logs.Load(ctx, paths, logs.Options{Catalog: s.cat, TableOverride: override, Columns: cols})
 		if err != nil {
 			e.errorf("%v", err)
 			return nil, exitError

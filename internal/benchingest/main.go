@@ -1,6 +1,6 @@
 // Command benchingest times loading raw log files and running one KQL query over them, as
 // `socfeed query --data` does, with the columns the query reads pushed down into the load
-// ([logs.QueryColumns], [logs.Options.Columns]) or, with -columns=false, every column
+// ([plan.NeededColumns], [logs.Options.Columns]) or, with -columns=false, every column
 // built. It prints the load and query times, GB/s, rows/s and peak memory (VmHWM) against
 // the input size, and the query's result, so that both modes can be compared.
 //
@@ -20,6 +20,7 @@ import (
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/schema"
 )
@@ -68,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "benchingest: %v\n", err)
 			return 1
 		}
-		cols = logs.QueryColumns(q)
+		cols = plan.NeededColumns(q)
 	}
 	ds, rep, err := logs.Load(ctx, fs.Args(), logs.Options{Catalog: cat, Columns: cols})
 	if err != nil {

@@ -1,22 +1,20 @@
-package logs
+package plan
 
 import (
 	"reflect"
 	"sort"
-
-	"github.com/socfeed/socfeed/kql/plan"
 )
 
-// QueryColumns returns the columns each table scanned by the plans reads, for
-// [Options.Columns]: a table some scan reads whole is left out of the map (so Load reads
+// NeededColumns returns the columns each table scanned by the plans reads, for pushing
+// the needed-column set into ingest (logs.Options.Columns): a table some scan reads whole is left out of the map (so Load reads
 // it whole). Scans are found wherever they are in the plans, subqueries and join sides
 // included. Plan q before loading (the catalog knows the tables' schemas), then load with
 // the result and plan again over the loaded tables.
-func QueryColumns(qs ...*plan.Query) map[string][]string {
+func NeededColumns(qs ...*Query) map[string][]string {
 	need := map[string]map[string]bool{}
 	whole := map[string]bool{}
 	seen := map[uintptr]bool{}
-	scanType := reflect.TypeOf((*plan.Scan)(nil))
+	scanType := reflect.TypeOf((*Scan)(nil))
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
 		switch v.Kind() {
