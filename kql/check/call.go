@@ -24,6 +24,9 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 		}
 		return value{tab: openSchema()}
 	}
+	if b := sc.lookup(name); b != nil && b.pat != nil {
+		return c.patternCall(e, nil, b, sc)
+	}
 	if b := sc.lookup(name); b != nil && b.fn != nil {
 		c.info.Refs[e.Fun] = b.sym
 		return c.userCall(e, b, sc, r)
@@ -119,6 +122,12 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 	}
 	if f.Result == nil {
 		return unknownValue
+	}
+	if name == "count" && len(argTypes) == 1 && !countArgIsPredicate(argTypes[0]) {
+		// count(x) over a value that is not bool: the Kusto service counts the rows of the
+		// group (summarize-operator.md's examples) though Microsoft's analyser flags it.
+		c.warnf(e, "count() takes no argument in the language reference; count(x) counts the rows of the group — use countif(predicate) to count matches")
+		return value{typ: types.Long}
 	}
 	t, err := f.Result(argTypes)
 	if err != nil {
@@ -305,4 +314,14 @@ func (c *checker) columnIfExists(e *syntax.CallExpr, sc *scope, r *row) value {
 		}
 	}
 	return value{typ: def}
+}
+
+// countArgIsPredicate reports whether count's argument of type t is a predicate (counted
+// like countif) rather than a value whose rows count(x) counts.
+func countArgIsPredicate(t types.Type) bool {
+	switch t {
+	case types.Bool, types.Dynamic, types.Unknown:
+		return true
+	}
+	return false
 }

@@ -61,6 +61,7 @@ type binding struct {
 	res  value  // a function's result, computed when it is declared
 	decl *scope // the scope a function was declared in, for checking it per call
 	cval *types.Value
+	pat  *patternDecl // a declared pattern
 }
 
 // scope is a lexical scope of let-bound names. Lookups walk to the parent.
@@ -161,8 +162,10 @@ func (c *checker) stmts(list []syntax.Stmt, sc *scope) value {
 			if last.tab != nil {
 				c.info.Tabular[s.X] = last.tab
 			}
-		case *syntax.SetStmt, *syntax.AliasStmt, *syntax.PatternStmt, *syntax.RestrictStmt, *syntax.BadStmt:
-			// Options, aliases, patterns and access restrictions do not bind names a query
+		case *syntax.PatternStmt:
+			c.declarePattern(s, sc)
+		case *syntax.SetStmt, *syntax.AliasStmt, *syntax.RestrictStmt, *syntax.BadStmt:
+			// Options, aliases and access restrictions do not bind names a query
 			// can check against; bad statements were reported by the parser.
 		}
 	}

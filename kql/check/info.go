@@ -63,6 +63,7 @@ const (
 	SymTable                        // a database table from the catalog
 	SymParam                        // a parameter of the enclosing user function
 	SymQueryParam                   // a declared query parameter
+	SymPattern                      // a declared pattern (declare pattern)
 )
 
 // Symbol is what an identifier resolves to.
