@@ -139,7 +139,7 @@ func (a *sumAgg) Result() types.Value {
 		if a.dec == nil {
 			return types.NewDecimal("0")
 		}
-		return types.NewDecimal(aggRatText(a.dec))
+		return types.NewDecimal(types.FormatRat(a.dec))
 	}
 	return types.NewReal(a.f)
 }
@@ -251,7 +251,7 @@ func (a *avgAgg) Result() types.Value {
 		return types.Value{Type: a.t, I: q.Int64()}
 	case types.Decimal:
 		q := new(big.Rat).Quo(a.dec, new(big.Rat).SetInt64(a.n))
-		return types.NewDecimal(aggRatText(q))
+		return types.NewDecimal(types.FormatRat(q))
 	}
 	return types.NewReal(a.f / float64(a.n))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strings"
 
 	"github.com/socfeed/socfeed/kql/types"
 )
@@ -97,19 +96,6 @@ func aggHash(key []byte) uint64 {
 	h *= 0x94d049bb133111eb
 	h ^= h >> 31
 	return h
-}
-
-// aggRatText formats an exact decimal as Kusto prints a decimal: no exponent, no trailing
-// fractional zeros.
-//
-// TODO(types): use the decimal formatter of package types once it is exported.
-func aggRatText(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	s := r.FloatString(28)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
 }
 
 // aggConstInt reads an optional integer constant argument (maxSize, accuracy). It returns

@@ -239,7 +239,7 @@ func decimalArith(op ArithOp, a, b string) Value {
 			}
 		}
 	}
-	return Value{Type: Decimal, S: formatRat(r)}
+	return Value{Type: Decimal, S: FormatRat(r)}
 }
 
 // Negate evaluates -v for numbers and timespans; null stays null. Other types give an

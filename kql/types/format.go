@@ -162,8 +162,9 @@ func AppendReal(b []byte, f float64) []byte {
 // (1/3), following .NET decimal's 28-digit scale.
 const maxDecimalFraction = 28
 
-// formatRat prints r as canonical decimal text (see [ParseDecimal]).
-func formatRat(r *big.Rat) string {
+// FormatRat formats an exact decimal as Kusto prints a decimal: no exponent, no trailing
+// fractional zeros, at most the decimal type's fractional digits.
+func FormatRat(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
 	}

@@ -656,7 +656,7 @@ func ParseDecimal(s string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return formatRat(r), true
+	return FormatRat(r), true
 }
 
 // ParseBool parses `true`/`false` (case-insensitive) and the integers 1 and 0.
