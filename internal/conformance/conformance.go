@@ -564,3 +564,10 @@ func jsonValueEqual(e, a any, lenient bool) bool {
 	}
 	return false
 }
+
+// CellEqual reports whether the engine's value a matches the documented cell text raw, by
+// the README's rules for a's type (step 6; step 7's lenient rules when lenient is set). The
+// function registry's examples are compared this way.
+func CellEqual(raw string, a types.Value, lenient bool, format func(types.Value) string) bool {
+	return cellEqual(raw, a, a.Type, lenient, format)
+}

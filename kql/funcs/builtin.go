@@ -19,6 +19,7 @@ func Default() *Registry {
 		rowFuncs(),
 		userAgentFuncs(),
 		confFuncs(),
+		geoIntersectFuncs(),
 	} {
 		all = append(all, group...)
 	}
