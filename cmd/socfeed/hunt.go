@@ -6,16 +6,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
+	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/plan"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/kusto"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/rules/hunt/local"
+	"github.com/socfeed/socfeed/schema"
 )
 
 // exitFindings is the exit status of `socfeed hunt --fail-on-findings` when there are
@@ -190,7 +196,7 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		defer be.Close()
 		eng = be
 	} else {
-		ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over})
+		ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over, Columns: huntColumns(rs)})
 		if err != nil {
 			e.errorf("hunt: reading the data: %v", err)
 			return exitError
@@ -371,4 +377,31 @@ func (p *huntProgress) clear() {
 	if p.width > 0 {
 		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.width))
 	}
+}
+
+// huntColumns plans every rule against the schemas alone and returns the columns each table
+// must have built when loading (logs.Options.Columns), plus TimeGenerated, which the hunt
+// itself reads for the data's span and each replay window. It returns nil (build every
+// column) when any rule cannot be planned without data, so such a rule sees what it would
+// have seen otherwise and reports its own error later.
+func huntColumns(rs []*rules.Rule) map[string][]string {
+	eng := &exec.Engine{Tables: map[string]*column.Table{}, Funcs: funcs.Default()}
+	cat := schema.Default()
+	var qs []*plan.Query
+	for _, r := range rs {
+		q, _, err := exec.Prepare(r.Query, exec.PrepareOptions{Catalog: cat, Engine: eng})
+		if err != nil {
+			return nil
+		}
+		qs = append(qs, q)
+	}
+	cols := plan.NeededColumns(qs...)
+	for table, cs := range cols {
+		if t, ok := cat.Table(table); ok {
+			if _, has := t.Column("TimeGenerated"); has && !slices.Contains(cs, "TimeGenerated") {
+				cols[table] = append(cs, "TimeGenerated")
+			}
+		}
+	}
+	return cols
 }
