@@ -46,6 +46,10 @@ emulator or another socfeed (http://127.0.0.1:PORT/DATABASE). HTTPS endpoints ta
 bearer token from --token-file or $SOCFEED_KUSTO_TOKEN, else sign in with the Azure
 identity chain (AZURE_* environment variables, workload or managed identity, az login).
 
+Rules whose queries read externaldata from http(s) URLs download them once and keep them
+in the user's cache folder; offline, map each URL to a local file with --url URL=PATH or
+a folder of saved files with --url-dir (wget -x layout), and --offline forbids downloads.
+
 Exit status: 0 when the hunt ran (findings or not); 1 on an error, including a rule that
 could not run (the others still run and are reported); 2 for a bad command line; 3 with
 --fail-on-findings when there is any finding (this wins over 1).
@@ -63,6 +67,7 @@ type huntOptions struct {
 	failOnFindings       bool
 	progress, noProgress bool
 	backend, tokenFile   string
+	ext                  externalFlags
 }
 
 // kustoTokenEnv names the environment variable holding a bearer token for --backend.
@@ -127,12 +132,13 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 	fset.BoolVar(&o.noProgress, "no-progress", false, "never show progress")
 	fset.StringVar(&o.backend, "backend", "", "run the queries on this Kusto `ENDPOINT` instead of over --data")
 	fset.StringVar(&o.tokenFile, "token-file", "", "read the bearer token for --backend from `FILE` (default: $"+kustoTokenEnv+", else Azure sign-in)")
+	o.ext.register(fset)
 	fset.Usage = func() {
 		io.WriteString(e.stderr, huntUsage)
 		fset.PrintDefaults()
 	}
 	rest, stray := splitListArgs(args, map[string]*[]string{"rules": &o.rules, "data": &o.data},
-		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true, "backend": true, "token-file": true})
+		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true, "backend": true, "token-file": true, "url": true, "url-dir": true})
 	if err := fset.Parse(rest); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK
@@ -185,6 +191,12 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 
+	fetcher, err := o.ext.fetcher()
+	if err != nil {
+		e.errorf("hunt: %v", err)
+		return exitUsage
+	}
+
 	rs, failures := loadHuntRules(o.rules)
 	var eng hunt.Engine
 	if o.backend != "" {
@@ -202,7 +214,9 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 			return exitError
 		}
 		huntRejections(e, rep)
-		eng = local.New(ds.Tables, nil, nil)
+		le := local.New(ds.Tables, nil, nil)
+		le.External = fetcher
+		eng = le
 	}
 
 	showProgress := (o.progress || huntIsTerminal(e.stderr)) && !o.noProgress

@@ -38,6 +38,7 @@ type queryOptions struct {
 	format  string
 	file    string
 	noCheck bool
+	ext     externalFlags
 	args    []string // positional arguments
 }
 
@@ -68,6 +69,7 @@ func (o *queryOptions) flags(name string, e *env, withFormat bool) *flag.FlagSet
 	fs.StringVar(&o.file, "f", "", "read the query from `FILE`")
 	fs.BoolVar(&o.noCheck, "no-check", false, "plan and run even when the checker reports errors")
 	fs.Var(&o.tables, "table", "read `NAME=PATH` (a file or folder) as table NAME, whatever its file names say (repeatable)")
+	o.ext.register(fs)
 	return fs
 }
 
@@ -120,6 +122,12 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 	reg := funcs.Default()
 	s.cat = schema.Default()
 	s.eng = &exec.Engine{Tables: map[string]*column.Table{}, Funcs: reg, Now: now}
+	fetcher, err := o.ext.fetcher()
+	if err != nil {
+		e.errorf("%v", err)
+		return nil, exitUsage
+	}
+	s.eng.External = fetcher
 	paths := append([]string(nil), o.data...)
 	override := map[string]string{}
 	for _, t := range o.tables {

@@ -199,3 +199,38 @@ func TestCorpusPlans(t *testing.T) {
 
 // corpusFloor is a little below the achieved figure, so regressions fail.
 const corpusFloor = 2750
+
+// TestQueryExternalDataOffline runs a query that reads an IOC list from a URL with the URL
+// mapped to a local file, from a mirror folder, and unmapped with --offline.
+func TestQueryExternalDataOffline(t *testing.T) {
+	dir := writeSignins(t)
+	const url = "https://feeds.example.invalid/lists/bad-ips.csv"
+	list := filepath.Join(t.TempDir(), "bad-ips.csv")
+	if err := os.WriteFile(list, []byte("10.0.0.2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	query := `let bad = externaldata(ip:string)["` + url + `"] with (format="csv"); SigninLogs | where IPAddress in (bad) | summarize n=count() by UserPrincipalName`
+	code, out, errs := runCmd(t, "query", "--offline", "--url", url+"="+list, "--data", dir, "--format", "csv", query)
+	if code != exitOK || out != "UserPrincipalName,n\nbob@contoso.com,2\n" {
+		t.Errorf("--url: exit %d, out %q, stderr %q", code, out, errs)
+	}
+	mirror := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(mirror, "feeds.example.invalid", "lists"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mirror, "feeds.example.invalid", "lists", "bad-ips.csv"), []byte("10.0.0.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCmd(t, "query", "--offline", "--url-dir", mirror, "--data", dir, "--format", "csv", query)
+	if code != exitOK || out != "UserPrincipalName,n\nalice@contoso.com,1\n" {
+		t.Errorf("--url-dir: exit %d, out %q, stderr %q", code, out, errs)
+	}
+	code, _, errs = runCmd(t, "query", "--offline", "--data", dir, query)
+	if code != exitError || !strings.Contains(errs, url) || !strings.Contains(errs, exec.OfflineMessage) {
+		t.Errorf("--offline unmapped: exit %d, stderr %q; want exit 1 naming the URL", code, errs)
+	}
+	code, _, errs = runCmd(t, "query", "--url", "nourl", query)
+	if code != exitUsage || !strings.Contains(errs, "--url: expected URL=PATH") {
+		t.Errorf("--url without '=': exit %d, stderr %q", code, errs)
+	}
+}

@@ -212,6 +212,31 @@ func (c *checker) expandCall(x syntax.Expr, r *row) []Column {
 			}
 		}
 		return cols
+	case name == "take_any" || name == "any" && (len(call.Args) > 1 || hasStarArg(call)):
+		// take_any(a, b) and take_any(*): a column per expression, * standing for every
+		// input column (the summarize leaves out its by keys).
+		prefix := "any_"
+		if name == "any" {
+			prefix = ""
+		}
+		var cols []Column
+		for i, a := range call.Args {
+			if _, ok := a.(*syntax.StarExpr); ok {
+				if r != nil && r.cols != nil {
+					cols = append(cols, r.cols.Columns...)
+				}
+				continue
+			}
+			n := c.exprName(argValue(a))
+			if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
+				n = ne.Names[0].Name
+			}
+			if n == "" {
+				n = fmt.Sprintf("%sarg%d", prefix, i)
+			}
+			cols = append(cols, Column{Name: n, Type: c.info.Types[argValue(a)]})
+		}
+		return cols
 	case seriesOutputs[name] != nil:
 		base := ""
 		if len(call.Args) > 0 {

@@ -50,7 +50,8 @@ const (
 type Fetcher struct {
 	// Map maps a URL to a local file that stands for it.
 	Map map[string]string
-	// MapDir holds files named by [URLKey] of the URL they stand for (with any extension).
+	// MapDir holds files that stand for URLs: named by [URLKey] of the URL (with any
+	// extension), or at <host>/<path> as `wget --force-directories` mirrors them.
 	MapDir string
 	// CacheDir keeps downloaded URLs, named by [URLKey]; empty means no cache.
 	CacheDir string
@@ -103,6 +104,11 @@ func (f *Fetcher) Open(ctx context.Context, uri string) (io.ReadCloser, error) {
 		if m, _ := filepath.Glob(filepath.Join(f.MapDir, key+"*")); len(m) > 0 {
 			return os.Open(m[0])
 		}
+		if p := mirrorPath(f.MapDir, uri); p != "" {
+			if r, err := os.Open(p); err == nil {
+				return r, nil
+			}
+		}
 	}
 	if f.CacheDir != "" {
 		if r, err := os.Open(filepath.Join(f.CacheDir, key)); err == nil {
@@ -132,6 +138,20 @@ func (f *Fetcher) Open(ctx context.Context, uri string) (io.ReadCloser, error) {
 		}
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// mirrorPath is where a mirror under dir keeps uri: dir/<host>/<path>, or "" when the
+// URL has no path or its path would leave dir.
+func mirrorPath(dir, uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" || u.Path == "" || u.Path == "/" {
+		return ""
+	}
+	rel := path.Clean("/" + u.Host + u.Path)
+	if strings.Contains(rel, "/../") {
+		return ""
+	}
+	return filepath.Join(dir, filepath.FromSlash(rel))
 }
 
 func (f *Fetcher) fetch(ctx context.Context, uri string) ([]byte, error) {

@@ -124,4 +124,18 @@ func TestExternalDataOfflineAndMapped(t *testing.T) {
 	if err != nil || !cmp.Equal(got, []string{"1"}) {
 		t.Errorf("mapped by folder: rows %v, error %v; want [1]", got, err)
 	}
+	mirror := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(mirror, "example.invalid", "feeds"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mirror, "example.invalid", "feeds", "ips.csv"), []byte("a\nb\nc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err = externalRows(t, &Fetcher{Offline: true, MapDir: mirror}, src)
+	if err != nil || !cmp.Equal(got, []string{"3"}) {
+		t.Errorf("mapped by a host/path mirror: rows %v, error %v; want [3]", got, err)
+	}
+	if p := mirrorPath(mirror, "https://example.invalid/../../etc/passwd"); p != "" && !strings.HasPrefix(p, mirror) {
+		t.Errorf("mirrorPath left the mirror: %s", p)
+	}
 }

@@ -159,6 +159,10 @@ func (b *builder) scalar(x syntax.Expr, row []Field, sc *scope) (Expr, error) {
 	case *syntax.CallExpr:
 		return b.call(x, row, sc)
 	case *syntax.ToScalarExpr:
+		if !b.isTabular(x.Query, sc) {
+			// toscalar of a scalar expression returns it unchanged.
+			return b.scalar(x.Query, row, sc)
+		}
 		n, err := b.tabular(x.Query, sc, nil)
 		if err != nil {
 			return nil, err

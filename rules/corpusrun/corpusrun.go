@@ -41,8 +41,8 @@ const (
 	CheckError Outcome = "check error"
 	// PlanError: the planner rejects a query the checker accepted.
 	PlanError Outcome = "plan error"
-	// NetworkData: the query reads externaldata from a network URL, which socfeed does
-	// not fetch (it reads local files only).
+	// NetworkData: the query reads externaldata from a network URL that the Runner's
+	// External does not serve (the measure never downloads).
 	NetworkData Outcome = "externaldata from the network"
 	// EngineError: the query failed while running (a runtime or memory-limit error).
 	EngineError Outcome = "engine error"
@@ -136,6 +136,9 @@ type Runner struct {
 	Now     time.Time     // now() and the base of ago()
 	Timeout time.Duration // per query; 0 means 10 s
 	Workers int           // executor workers per query; 0 means 1
+	// External serves the URLs externaldata reads; nil means none (offline), and a URL
+	// it does not serve makes the outcome [NetworkData].
+	External exec.ExternalData
 }
 
 // Run runs q. unknown reports whether Microsoft's analyser also reports a name as
@@ -199,9 +202,12 @@ func (r *Runner) execute(ctx context.Context, q *Query, workers int, unknown fun
 			tables[name] = t
 		}
 	}
-	// Offline: the measure does not depend on the network; a URL counts as NetworkData.
-	eng := &exec.Engine{Tables: tables, Funcs: r.Funcs, Now: r.Now, Workers: workers,
-		External: &exec.Fetcher{Offline: true}}
+	// Never the network: a URL External does not serve counts as NetworkData.
+	ext := r.External
+	if ext == nil {
+		ext = &exec.Fetcher{Offline: true}
+	}
+	eng := &exec.Engine{Tables: tables, Funcs: r.Funcs, Now: r.Now, Workers: workers, External: ext}
 	p, err := q.checked.Plan(exec.PrepareOptions{Catalog: r.Catalog, Engine: eng})
 	if err != nil {
 		var ie *exec.InternalError

@@ -8,32 +8,28 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/schema"
 	"github.com/socfeed/socfeed/synth"
 )
 
-// LocalExternalData returns src with the network URL of every `externaldata` operator
-// replaced by the path of a local file, written under dir, that holds rows generated
-// for the operator's declared schema with [synth.GenericTable], in the operator's format:
-// CSV (with a header row when the operator says ignoreFirstRecord=true), JSON lines for
-// json and multijson, and the first column's values one a line for txt. It returns how
-// many URLs it replaced. It stands in for a download socfeed does not make, to see
-// whether the rest of such a query runs; the replaced query is not the rule's.
-func LocalExternalData(src, dir string, rows int, seed int64) (string, int, error) {
+// ServeExternalData writes, under dir, a file for every network URL that an
+// `externaldata` operator of src reads, holding rows generated for the operator's declared
+// schema with [synth.GenericTable] in the operator's format: CSV (with a header row when
+// the operator says ignoreFirstRecord=true), JSON lines for json and multijson, and the
+// first column's values one a line for txt. Each file is named by [exec.URLKey] of its
+// URL, so an [exec.Fetcher] with MapDir set to dir serves it in place of a download and
+// the query runs unchanged. It returns how many URLs it served. A URL read twice with
+// different schemas gets the first one's rows: give each query its own dir.
+func ServeExternalData(src, dir string, rows int, seed int64) (int, error) {
 	script, perrs := syntax.Parse(src)
 	if len(perrs) > 0 {
-		return src, 0, fmt.Errorf("%s", perrs[0].At(src))
+		return 0, fmt.Errorf("%s", perrs[0].At(src))
 	}
-	type edit struct {
-		from, to int
-		text     string
-	}
-	var edits []edit
 	var err error
 	n := 0
 	syntax.Inspect(script, func(node syntax.Node) bool {
@@ -69,29 +65,26 @@ func LocalExternalData(src, dir string, rows int, seed int64) (string, int, erro
 			if !ok || lit.Kind != syntax.LitString || !strings.Contains(lit.Value, "://") {
 				continue
 			}
+			path := filepath.Join(dir, exec.URLKey(lit.Value)+"."+format)
+			if _, serr := os.Stat(path); serr == nil {
+				continue
+			}
 			var body []byte
 			body, err = externalFile(st, format, header, rows, seed+int64(n))
 			if err != nil {
 				return false
 			}
-			path := filepath.Join(dir, fmt.Sprintf("externaldata-%d.%s", n, format))
+			if err = os.MkdirAll(dir, 0o700); err != nil {
+				return false
+			}
 			if err = os.WriteFile(path, body, 0o600); err != nil {
 				return false
 			}
-			edits = append(edits, edit{int(lit.ValuePos), int(lit.EndPos), `@"` + strings.ReplaceAll(path, `"`, `""`) + `"`})
 			n++
 		}
 		return true
 	})
-	if err != nil {
-		return src, 0, err
-	}
-	slices.SortFunc(edits, func(a, b edit) int { return b.from - a.from })
-	out := src
-	for _, e := range edits {
-		out = out[:e.from] + e.text + out[e.to:]
-	}
-	return out, n, nil
+	return n, err
 }
 
 // paramValue returns the text of a with() property value.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/schema"
@@ -144,19 +145,16 @@ func TestUnknownName(t *testing.T) {
 	}
 }
 
-func TestLocalExternalData(t *testing.T) {
+func TestServeExternalData(t *testing.T) {
 	dir := t.TempDir()
-	src := `externaldata(Name:string, Count:long)[@"https://example.com/feed.csv"] with (format="csv", ignoreFirstRecord=true)
+	const url = "https://example.com/feed.csv"
+	src := `externaldata(Name:string, Count:long)[@"` + url + `"] with (format="csv", ignoreFirstRecord=true)
 | summarize sum(Count) by Name`
-	got, n, err := LocalExternalData(src, dir, 10, 1)
+	n, err := ServeExternalData(src, dir, 10, 1)
 	if err != nil || n != 1 {
-		t.Fatalf("LocalExternalData = %d, %v; want 1 URL replaced", n, err)
+		t.Fatalf("ServeExternalData = %d, %v; want 1 URL served", n, err)
 	}
-	path := filepath.Join(dir, "externaldata-0.csv")
-	if !strings.Contains(got, `@"`+path+`"`) || strings.Contains(got, "https://") {
-		t.Errorf("LocalExternalData gave %q, want the URL replaced by %s", got, path)
-	}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(filepath.Join(dir, exec.URLKey(url)+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,15 +163,19 @@ func TestLocalExternalData(t *testing.T) {
 		t.Errorf("file has %d lines starting %q, want a header and 10 rows", len(lines), lines[0])
 	}
 	cat, reg := testCatalog(), funcs.Default()
-	q, err := Prepare(got, cat, reg)
+	q, err := Prepare(src, cat, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &Runner{Catalog: cat, Funcs: reg, Now: time.Now()}
-	if res := r.Run(q, nil); res.Outcome != Completed {
-		t.Errorf("the replaced query: %s %s", res.Outcome, res.Msg)
+	if res := r.Run(q, nil); res.Outcome != NetworkData {
+		t.Errorf("offline without the served files: %s %s, want %s", res.Outcome, res.Msg, NetworkData)
 	}
-	if _, n, _ := LocalExternalData(`externaldata(a:string)[@"local.csv"]`, dir, 1, 1); n != 0 {
-		t.Errorf("a local path was replaced")
+	r.External = &exec.Fetcher{Offline: true, MapDir: dir}
+	if res := r.Run(q, nil); res.Outcome != Completed || res.Rows == 0 {
+		t.Errorf("with the served files: %s %s (%d rows)", res.Outcome, res.Msg, res.Rows)
+	}
+	if n, _ := ServeExternalData(`externaldata(a:string)[@"local.csv"]`, dir, 1, 1); n != 0 {
+		t.Errorf("a local path was served")
 	}
 }

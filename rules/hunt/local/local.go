@@ -38,6 +38,9 @@ type Engine struct {
 	// Workers and MemoryLimit are passed to the executor (0 means its defaults).
 	Workers     int
 	MemoryLimit int64
+	// External opens the files and URLs `externaldata` reads; nil means
+	// [exec.DefaultFetcher].
+	External exec.ExternalData
 
 	once   sync.Once
 	ranges map[string][]tickRange // per table and batch: TimeGenerated range
@@ -176,7 +179,7 @@ func (l *Engine) compile(query string) (*plan.Query, error) {
 }
 
 func (l *Engine) compileNew(query string) (*plan.Query, error) {
-	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit}
+	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External}
 	q, _, err := exec.Prepare(query, exec.PrepareOptions{Catalog: l.catalog, Engine: eng, AllowCheckErrors: true})
 	var pe *exec.PrepareError
 	if !errors.As(err, &pe) {
@@ -198,7 +201,7 @@ func (l *Engine) Query(ctx context.Context, query string, now time.Time, w hunt.
 	if err != nil {
 		return nil, err
 	}
-	eng := &exec.Engine{Tables: l.view(w), Funcs: l.funcs, Now: now, Workers: l.Workers, MemoryLimit: l.MemoryLimit}
+	eng := &exec.Engine{Tables: l.view(w), Funcs: l.funcs, Now: now, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External}
 	res, err := eng.Run(ctx, q)
 	if err != nil {
 		return nil, err
