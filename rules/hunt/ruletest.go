@@ -42,6 +42,10 @@ func IsTestFile(path string) bool {
 //	tables:                    # optional: tables every test case starts from
 //	  SigninLogs:
 //	    - {TimeGenerated: 2024-05-01T10:00:00Z, UserPrincipalName: a@contoso.com}
+//	urls:                      # optional: what externaldata reads from these URLs
+//	  https://example.com/bad-ips.csv: |
+//	    10.0.0.1
+//	  https://example.com/iocs.json: {file: iocs.json}
 //	tests:
 //	  - name: fires on a spray
 //	    tables:                # added to (and replacing by name) the shared tables
@@ -56,7 +60,8 @@ func IsTestFile(path string) bool {
 //	    expect: {no_findings: true}
 //
 // A file with one test case may put `expect` (and `tables`) at the top level instead of
-// `tests`. A case may also set `as_of`, `replay`, `since` and `until`. Table rows are
+// `tests`. A case may also set `as_of`, `replay`, `since`, `until` and `urls`. Tests never
+// download: a URL the rule's externaldata reads must be given under `urls`. Table rows are
 // written as YAML mappings or read from a file (`file:`, relative to the test file, in any
 // format the log loader reads). Expected values compare by type: numbers numerically,
 // datetimes as instants, dynamic values as JSON, null (`~`) with null or empty values,
@@ -76,7 +81,21 @@ type TestCase struct {
 	AsOf, Since, Until time.Time
 	Replay             bool
 	Tables             []TestTable
+	URLs               []TestURL
 	Expect             Expect
+}
+
+// TestURL is what `externaldata` reads from a URL in a test: Data, or the file File.
+type TestURL struct {
+	URL  string
+	Data []byte
+	File string
+}
+
+// TestInput is what a test case gives the engine: its tables and its URLs.
+type TestInput struct {
+	Tables []TestTable
+	URLs   []TestURL
 }
 
 // TestTable is the input of one table: rows as JSON lines, or a file to load.
@@ -183,6 +202,7 @@ func ParseTestFile(path string, text []byte) (*TestFile, rules.Diagnostics) {
 		for i, n := range tests.Content {
 			c := shared
 			c.Tables = slices.Clone(shared.Tables)
+			c.URLs = slices.Clone(shared.URLs)
 			c.Name = fmt.Sprintf("case %d", i+1)
 			c.Pos = rules.Pos{Line: n.Line, Col: n.Column}
 			if d.testCase(&c, n, dir) {
@@ -301,10 +321,46 @@ func (d *testDecoder) caseField(c *TestCase, k string, v *yaml.Node, dir string)
 		c.Replay = v.Value == "true" || v.Value == "True" || v.Value == "TRUE"
 	case "tables":
 		d.tables(c, v, dir)
+	case "urls":
+		d.urls(c, v, dir)
 	default:
 		return false
 	}
 	return true
+}
+
+func (d *testDecoder) urls(c *TestCase, n *yaml.Node, dir string) {
+	d.mapping(n, "urls", func(url string, kn, v *yaml.Node) bool {
+		u := TestURL{URL: url}
+		if !strings.Contains(url, "://") {
+			d.errorf(kn, "in 'urls': expected a URL such as https://host/path, found %q", url)
+			return true
+		}
+		switch {
+		case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str":
+			u.Data = []byte(v.Value)
+		case v.Kind == yaml.MappingNode:
+			d.mapping(v, url, func(k string, _, fv *yaml.Node) bool {
+				if k != "file" {
+					return false
+				}
+				if s, ok := d.scalar(k, fv); ok {
+					u.File = filepath.Join(dir, filepath.FromSlash(s))
+				}
+				return true
+			})
+			if u.File == "" {
+				d.errorf(v, "in URL '%s': expected 'file', found none", url)
+				return true
+			}
+		default:
+			d.errorf(v, "in URL '%s': expected the text it serves or {file: PATH}, found %s", url, nodeKind(v))
+			return true
+		}
+		c.URLs = slices.DeleteFunc(c.URLs, func(x TestURL) bool { return x.URL == url })
+		c.URLs = append(c.URLs, u)
+		return true
+	})
 }
 
 func (d *testDecoder) testCase(c *TestCase, n *yaml.Node, dir string) bool {
@@ -595,9 +651,9 @@ func FindTests(paths []string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
-// Opener makes an engine over the tables of a test case. The engine may be used for one
-// case only; if it implements io.Closer it is closed after the case.
-type Opener func(ctx context.Context, tables []TestTable) (Engine, error)
+// Opener makes an engine over the tables and URLs of a test case. The engine may be used
+// for one case only; if it implements io.Closer it is closed after the case.
+type Opener func(ctx context.Context, in TestInput) (Engine, error)
 
 // TestResult is the outcome of one test case, or of a test file that could not be run
 // (then Case is empty and Problems says why).
@@ -654,7 +710,7 @@ func runCase(ctx context.Context, tf *TestFile, r *rules.Rule, c TestCase, open 
 	start := time.Now()
 	tr := TestResult{File: tf.Path, Rule: tf.Rule, Case: c.Name, Pos: c.Pos}
 	defer func() { tr.Duration = time.Since(start) }()
-	eng, err := open(ctx, c.Tables)
+	eng, err := open(ctx, TestInput{Tables: c.Tables, URLs: c.URLs})
 	if err != nil {
 		tr.Problems = []string{"cannot load the test's tables: " + err.Error()}
 		return tr

@@ -20,9 +20,9 @@ import (
 // fakeOpener builds a fakeEngine from a test's tables: JSON lines, each object a row,
 // columns in order of first appearance, TimeGenerated read as a datetime and other values
 // typed by their JSON kind.
-func fakeOpener(_ context.Context, tables []TestTable) (Engine, error) {
+func fakeOpener(_ context.Context, in TestInput) (Engine, error) {
 	eng := &fakeEngine{tables: map[string]*Table{}}
-	for _, tt := range tables {
+	for _, tt := range in.Tables {
 		data := tt.JSONLines
 		if tt.File != "" {
 			var err error

@@ -1,13 +1,16 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
@@ -16,15 +19,27 @@ import (
 // Opener returns a [hunt.Opener] for rule tests that loads each test's tables with
 // package logs (inline rows are written to a temporary folder as JSON lines first) and
 // runs the rule on an [Engine]. A row the loader rejects is an error: the test's
-// data is wrong. cat returns a fresh catalog of table schemas per test (the engine adds
-// the test's tables to it); nil means [schema.Default].
+// data is wrong. externaldata reads the test's URLs and never the network: a URL the
+// test does not give is an error naming it. cat returns a fresh catalog of table
+// schemas per test (the engine adds the test's tables to it); nil means [schema.Default].
 func Opener(cat func() *schema.Catalog) hunt.Opener {
-	return func(ctx context.Context, tables []hunt.TestTable) (hunt.Engine, error) {
+	return func(ctx context.Context, in hunt.TestInput) (hunt.Engine, error) {
+		tables := in.Tables
 		dir, err := os.MkdirTemp("", "socfeed-ruletest-")
 		if err != nil {
 			return nil, err
 		}
 		defer os.RemoveAll(dir)
+		urls := &testURLs{data: map[string][]byte{}}
+		for _, u := range in.URLs {
+			data := u.Data
+			if u.File != "" {
+				if data, err = os.ReadFile(u.File); err != nil {
+					return nil, fmt.Errorf("URL %s: %v", u.URL, err)
+				}
+			}
+			urls.data[u.URL] = data
+		}
 		var paths []string
 		over := map[string]string{}
 		for i, t := range tables {
@@ -57,8 +72,27 @@ func Opener(cat func() *schema.Catalog) hunt.Opener {
 				return nil, fmt.Errorf("%d row(s) rejected: %s", len(rep.Rejected), strings.Join(msgs, "; "))
 			}
 		}
-		return New(ds.Tables, c, nil), nil
+		eng := New(ds.Tables, c, nil)
+		eng.External = urls
+		return eng, nil
 	}
+}
+
+// testURLs serves a rule test's URLs to externaldata, and local files as the engine
+// does; it never downloads.
+type testURLs struct {
+	data map[string][]byte
+}
+
+// Open implements [exec.ExternalData].
+func (t *testURLs) Open(ctx context.Context, uri string) (io.ReadCloser, error) {
+	if d, ok := t.data[uri]; ok {
+		return io.NopCloser(bytes.NewReader(d)), nil
+	}
+	if l := strings.ToLower(uri); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+		return nil, fmt.Errorf("cannot read %s: rule tests never download; give its data under 'urls' in the test file", uri)
+	}
+	return (&exec.Fetcher{Offline: true}).Open(ctx, uri)
 }
 
 // tableOfRejection describes a rejected row, naming the table rather than the temporary
