@@ -378,12 +378,11 @@ func (c *checker) binary(e *syntax.BinaryExpr, sc *scope, r *row) types.Type {
 		op := arithOps[e.Op]
 		t, err := types.ArithResult(op, a, b)
 		if err != nil {
-			if t, ok := analyserOnlyArith(op, a, b); ok {
-				c.warnf(e, "operator '%s' on %s and %s is not in the language reference; Kusto's analyser accepts it (result %s)", e.Op, a, b, t)
-				return t
-			}
 			c.errorf(e, "operator '%s' is not defined for %s and %s", e.Op, a, b)
 			return types.Unknown
+		}
+		if !types.IsDocumentedArith(op, a, b) {
+			c.warnf(e, "operator '%s' on %s and %s is not in the language reference; Kusto's analyser accepts it (result %s)", e.Op, a, b, t)
 		}
 		ca, okA := c.info.Consts[e.X]
 		cb, okB := c.info.Consts[e.Y]
@@ -471,39 +470,4 @@ func (c *checker) in(e *syntax.InExpr, sc *scope, r *row) types.Type {
 		}
 	}
 	return types.Bool
-}
-
-// analyserOnlyArith gives the result type of the arithmetic signatures that Microsoft's
-// analyser (Kusto.Language's Operators: Multiply, Divide, Modulo) accepts beyond the
-// documented ones types.ArithResult follows: datetime multiplied, divided or taken modulo
-// by a number is datetime; datetime / datetime and datetime / timespan are real; datetime %
-// datetime and datetime % timespan are timespan; timespan * timespan and timespan % number
-// are timespan. Corpus rules rely on them (datetime / long), so the checker only warns.
-func analyserOnlyArith(op types.ArithOp, a, b types.Type) (types.Type, bool) {
-	switch op {
-	case types.OpMul:
-		switch {
-		case a == types.DateTime && b.IsNumeric(), a.IsNumeric() && b == types.DateTime:
-			return types.DateTime, true
-		case a == types.TimeSpan && b == types.TimeSpan:
-			return types.TimeSpan, true
-		}
-	case types.OpDiv:
-		switch {
-		case a == types.DateTime && (b == types.DateTime || b == types.TimeSpan):
-			return types.Real, true
-		case a == types.DateTime && b.IsNumeric():
-			return types.DateTime, true
-		}
-	case types.OpMod:
-		switch {
-		case a == types.DateTime && (b == types.DateTime || b == types.TimeSpan):
-			return types.TimeSpan, true
-		case a == types.DateTime && b.IsNumeric():
-			return types.DateTime, true
-		case a == types.TimeSpan && b.IsNumeric():
-			return types.TimeSpan, true
-		}
-	}
-	return types.Unknown, false
 }

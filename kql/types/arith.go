@@ -34,7 +34,95 @@ func ArithResult(op ArithOp, a, b Type) (Type, error) {
 	if t, ok := arithType(op, a, b); ok {
 		return t, nil
 	}
+	if t, ok := analyserArith(op, a, b); ok {
+		return t, nil
+	}
 	return Unknown, fmt.Errorf("operator '%s' cannot be applied to %s and %s", op, a, b)
+}
+
+// IsDocumentedArith reports whether a op b is among the combinations the language
+// reference documents; [ArithResult] also accepts the ones only Kusto's analyser does.
+func IsDocumentedArith(op ArithOp, a, b Type) bool {
+	_, ok := arithType(op, a, b)
+	return ok
+}
+
+// analyserArith gives the result type of the arithmetic signatures that Kusto's analyser
+// (Kusto.Language's Multiply, Divide and Modulo operators) accepts beyond the documented
+// ones: datetime multiplied, divided or taken modulo by a number is datetime; datetime /
+// datetime and datetime / timespan are real; datetime % datetime and datetime % timespan
+// are timespan; timespan * timespan and timespan % number are timespan. [Arith] computes
+// them on the values' ticks, as Kusto stores both types. Corpus rules rely on them
+// (`datetime(1970-01-01) + tolong(T / 1000) * 1sec`).
+func analyserArith(op ArithOp, a, b Type) (Type, bool) {
+	switch op {
+	case OpMul:
+		switch {
+		case a == DateTime && b.IsNumeric(), a.IsNumeric() && b == DateTime:
+			return DateTime, true
+		case a == TimeSpan && b == TimeSpan:
+			return TimeSpan, true
+		}
+	case OpDiv:
+		switch {
+		case a == DateTime && (b == DateTime || b == TimeSpan):
+			return Real, true
+		case a == DateTime && b.IsNumeric():
+			return DateTime, true
+		}
+	case OpMod:
+		switch {
+		case a == DateTime && (b == DateTime || b == TimeSpan):
+			return TimeSpan, true
+		case a == DateTime && b.IsNumeric():
+			return DateTime, true
+		case a == TimeSpan && b.IsNumeric():
+			return TimeSpan, true
+		}
+	}
+	return Unknown, false
+}
+
+// ticksArith evaluates an [analyserArith] combination on ticks; rt is its result type.
+func ticksArith(op ArithOp, a, b Value, rt Type) Value {
+	ticks := func(v Value) Value {
+		if v.Type == DateTime || v.Type == TimeSpan {
+			return NewLong(v.I)
+		}
+		return v
+	}
+	x, y := ticks(a), ticks(b)
+	rxt, ok := arithType(op, x.Type, y.Type)
+	if !ok {
+		return Value{}
+	}
+	r := Arith(op, x, y)
+	if r.IsNull() {
+		return NullOf(rt)
+	}
+	if rt == Real {
+		return ToReal(r)
+	}
+	var n int64
+	switch rxt {
+	case Real:
+		f := r.F
+		if math.IsNaN(f) || math.IsInf(f, 0) || f >= 9.2e18 || f <= -9.2e18 {
+			return NullOf(rt)
+		}
+		n = int64(math.Round(f))
+	case Decimal:
+		n = ToLong(r).I
+	default:
+		n = r.I
+	}
+	if rt == DateTime {
+		if n < minTicks || n > maxTicks {
+			return NullOf(DateTime)
+		}
+		return NewDateTime(n)
+	}
+	return NewTimeSpan(n)
 }
 
 func arithType(op ArithOp, a, b Type) (Type, bool) {
@@ -79,6 +167,12 @@ func arithType(op ArithOp, a, b Type) (Type, bool) {
 func Arith(op ArithOp, a, b Value) Value {
 	rt, ok := arithType(op, a.Type, b.Type)
 	if !ok {
+		if rt, ok := analyserArith(op, a.Type, b.Type); ok {
+			if a.IsNull() || b.IsNull() {
+				return NullOf(rt)
+			}
+			return ticksArith(op, a, b, rt)
+		}
 		return Value{}
 	}
 	if a.IsNull() || b.IsNull() {

@@ -50,6 +50,19 @@ func TestArith(t *testing.T) {
 		{OpDiv, day, NewLong(2), NewTimeSpan(12 * TicksPerHour)},
 		{OpAdd, NewDateTime(0), NewDateTime(0), Value{}},
 		{OpAdd, NewString("a"), NewLong(1), Value{}},
+		// The analyser's extra signatures, on ticks.
+		{OpDiv, NewDateTime(1000 * TicksPerDay), NewLong(1000), NewDateTime(TicksPerDay)},
+		{OpDiv, NewDateTime(TicksPerDay), NewLong(0), NullOf(DateTime)},
+		{OpDiv, NewDateTime(3 * TicksPerDay), day, NewReal(3)},
+		{OpDiv, NewDateTime(3 * TicksPerDay), NewDateTime(TicksPerDay), NewReal(3)},
+		{OpMul, NewDateTime(TicksPerDay), NewLong(2), NewDateTime(2 * TicksPerDay)},
+		{OpMul, NewReal(0.5), NewDateTime(2 * TicksPerDay), NewDateTime(TicksPerDay)},
+		{OpMul, NewDateTime(maxTicks), NewLong(2), NullOf(DateTime)},
+		{OpMod, NewDateTime(TicksPerDay + 5*TicksPerHour), day, NewTimeSpan(5 * TicksPerHour)},
+		{OpMod, NewDateTime(7), NewLong(4), NewDateTime(3)},
+		{OpMod, NewTimeSpan(7), NewLong(4), NewTimeSpan(3)},
+		{OpMul, NewTimeSpan(3), NewTimeSpan(4), NewTimeSpan(12)},
+		{OpDiv, NullOf(DateTime), NewLong(2), NullOf(DateTime)},
 	}
 	for _, tt := range tests {
 		got := Arith(tt.op, tt.a, tt.b)
@@ -75,6 +88,10 @@ func TestArithResult(t *testing.T) {
 		{OpAdd, Unknown, String, Unknown, ""},
 		{OpAdd, DateTime, DateTime, Unknown, "operator '+' cannot be applied to datetime and datetime"},
 		{OpMul, String, Long, Unknown, "operator '*' cannot be applied to string and long"},
+		{OpDiv, DateTime, Long, DateTime, ""},
+		{OpDiv, DateTime, TimeSpan, Real, ""},
+		{OpMod, DateTime, DateTime, TimeSpan, ""},
+		{OpAdd, DateTime, Long, Unknown, "operator '+' cannot be applied to datetime and long"},
 	}
 	for _, tt := range tests {
 		got, err := ArithResult(tt.op, tt.a, tt.b)

@@ -30,9 +30,9 @@ var (
 )
 
 // floor is the least share of syntax-OK rules that must run to completion (issue 5's
-// measure). The issue asks for 90%; the measured figure is 91.2% (2021 of 2216, see
+// measure). The issue asks for 90%; the measured figure is 91.3% (2023 of 2216, see
 // docs/corpus-run.md): the floor is that minus one point, so that regressions fail.
-const floor = 90.2
+const floor = 90.3
 
 // issueTarget is the share issue 5 asks for; the test reports whether it is met.
 const issueTarget = 90.0
