@@ -44,6 +44,7 @@ func (x *executor) newBasket(n *plan.Evaluate, next processor) (processor, error
 			maxDims = int(l.I)
 		}
 	}
+	wild := pluginWildcards(n.Args, 3)
 	in := n.Input.Schema()
 	var cols []int // the input columns patterns are made of
 	for i, f := range in {
@@ -193,10 +194,8 @@ func (x *executor) newBasket(n *plan.Evaluate, next processor) (processor, error
 				}
 				if v, ok := set[i]; ok {
 					row = append(row, v)
-				} else if f.Type == types.String {
-					row = append(row, types.NewString(""))
 				} else {
-					row = append(row, types.NullOf(f.Type))
+					row = append(row, wildcardOf(f.Type, wild))
 				}
 			}
 			rows = append(rows, row)

@@ -465,6 +465,8 @@ func (x *executor) newEvaluateProc(n *plan.Evaluate, next processor) (processor,
 		return x.newSlidingWindowCounts(n, next)
 	case "basket":
 		return x.newBasket(n, next)
+	case "autocluster":
+		return x.newAutocluster(n, next)
 	case "bag_unpack":
 		fns, err := x.compileAll(n.Args[:1])
 		if err != nil {

@@ -1255,12 +1255,25 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 	case "narrow":
 		ev.Fields = []Field{{Name: "Row", Type: types.Long}, {Name: "Column", Type: types.String}, {Name: "Value", Type: types.String}}
 		return ev, nil
-	case "basket":
+	case "basket", "autocluster":
 		// basket([Threshold, WeightColumn, MaxDimensions, CustomWildcard...]) (basket-
-		// plugin.md): SegmentId, Count and Percent, then the input columns other than the
-		// weight column, a wildcard (null, "" for strings) where a pattern has no value.
+		// plugin.md) and autocluster([SizeWeight, WeightColumn, NumSeeds,
+		// CustomWildcard...]) (autocluster-plugin.md): SegmentId, Count and Percent, then
+		// the input columns other than the weight column, a wildcard where a pattern has
+		// no value.
 		if in == nil {
-			return nil, errAt(op, "basket needs an input table")
+			return nil, errAt(op, "%s needs an input table", name)
+		}
+		if len(ev.Args) > 1 {
+			if _, ok := ev.Args[1].(*ColRef); !ok {
+				if v, ok := FoldConst(ev.Args[1]); !ok || !(v.Type == types.String && strings.TrimSpace(v.S) == "~") {
+					return nil, errAt(op.Call, "%s(): the weight column (argument 2) must be a column of the input or '~'", name)
+				}
+			}
+		}
+		idType := types.Int
+		if name == "autocluster" {
+			idType = types.Long
 		}
 		weight := -1
 		if len(ev.Args) > 1 {
@@ -1268,7 +1281,7 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 				weight = c.Index
 			}
 		}
-		ev.Fields = []Field{{Name: "SegmentId", Type: types.Int}, {Name: "Count", Type: types.Long}, {Name: "Percent", Type: types.Real}}
+		ev.Fields = []Field{{Name: "SegmentId", Type: idType}, {Name: "Count", Type: types.Long}, {Name: "Percent", Type: types.Real}}
 		for i, f := range row {
 			if i != weight {
 				ev.Fields = append(ev.Fields, f)
