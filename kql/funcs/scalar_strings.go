@@ -393,15 +393,22 @@ func isHexByte(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f'
 }
 
-// decodeBase64 accepts padded and unpadded standard and URL-safe base64.
+// decodeBase64 decodes base64 as Kusto (.NET's Convert.FromBase64String) does: the
+// standard alphabet, padded to a multiple of four characters, white space ignored.
+// Anything else is not base64 (the functions return null): base64-encode-fromarray-
+// function.md shows an unpadded string decoding to nothing.
 func decodeBase64(s string) ([]byte, bool) {
-	s = strings.TrimSpace(s)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, true
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
 		}
+		return r
+	}, s)
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
 	}
-	return nil, false
+	return b, true
 }
 
 func codepointsToString(_ *Context, args []types.Value) types.Value {

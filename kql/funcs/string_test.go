@@ -87,7 +87,10 @@ func TestStringKernels(t *testing.T) {
 		{"url_decode", vArgs(vStr("a+b%2")), "a b%2", str},
 		{"base64_encode_tostring", vArgs(vStr("Kusto")), "S3VzdG8=", str},
 		{"base64_decode_tostring", vArgs(vStr("S3VzdG8=")), "Kusto", str},
-		{"base64_decodestring", vArgs(vStr("S3VzdG8")), "Kusto", str},
+		{"base64_decodestring", vArgs(vStr("S3VzdG8=")), "Kusto", str},
+		// Unpadded or URL-safe text is not base64 to .NET, so not to Kusto.
+		{"base64_decode_tostring", vArgs(vStr("S3VzdG8")), "", str},
+		{"base64_decode_tostring", vArgs(vStr(" S3Vz\ndG8= ")), "Kusto", str},
 		{"base64_decode_tostring", vArgs(vStr("U3RyaW5n0KHR0tGA0L7Rh9C60LA=")), "", str},
 		{"base64_decode_tostring", vArgs(vStr("//79")), "", str},
 		{"regex_quote", vArgs(vStr("(so$me.Te^xt)")), `\(so\$me\.Te\^xt\)`, str},
