@@ -15,6 +15,7 @@ import (
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/kusto"
 	"github.com/socfeed/socfeed/logs"
@@ -68,6 +69,7 @@ type huntOptions struct {
 	progress, noProgress bool
 	backend, tokenFile   string
 	ext                  externalFlags
+	ws                   workspaceFlags
 }
 
 // kustoTokenEnv names the environment variable holding a bearer token for --backend.
@@ -133,12 +135,13 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&o.backend, "backend", "", "run the queries on this Kusto `ENDPOINT` instead of over --data")
 	fset.StringVar(&o.tokenFile, "token-file", "", "read the bearer token for --backend from `FILE` (default: $"+kustoTokenEnv+", else Azure sign-in)")
 	o.ext.register(fset)
+	o.ws.register(fset)
 	fset.Usage = func() {
 		io.WriteString(e.stderr, huntUsage)
 		fset.PrintDefaults()
 	}
 	rest, stray := splitListArgs(args, map[string]*[]string{"rules": &o.rules, "data": &o.data},
-		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true, "backend": true, "token-file": true, "url": true, "url-dir": true})
+		map[string]bool{"table": true, "as-of": true, "since": true, "until": true, "format": true, "backend": true, "token-file": true, "url": true, "url-dir": true, "functions": true, "watchlist": true})
 	if err := fset.Parse(rest); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK
@@ -197,6 +200,20 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 
+	ws, err := o.ws.load()
+	if err != nil {
+		e.errorf("hunt: %v", err)
+		return exitError
+	}
+	defer ws.close()
+	for _, n := range ws.notes {
+		fmt.Fprintf(e.stderr, "socfeed: %s\n", n)
+	}
+	for p, name := range ws.override {
+		over[p] = name
+		o.data = append(o.data, p)
+	}
+
 	rs, failures := loadHuntRules(o.rules)
 	var eng hunt.Engine
 	if o.backend != "" {
@@ -208,7 +225,7 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		defer be.Close()
 		eng = be
 	} else {
-		ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over, Columns: huntColumns(rs)})
+		ds, rep, err := logs.Load(ctx, o.data, logs.Options{TableOverride: over, Columns: huntColumns(rs, ws.functions)})
 		if err != nil {
 			e.errorf("hunt: reading the data: %v", err)
 			return exitError
@@ -216,6 +233,7 @@ func runHunt(ctx context.Context, e *env, args []string) int {
 		huntRejections(e, rep)
 		le := local.New(ds.Tables, nil, nil)
 		le.External = fetcher
+		le.Functions = ws.functions
 		eng = le
 	}
 
@@ -398,8 +416,8 @@ func (p *huntProgress) clear() {
 // itself reads for the data's span and each replay window. It returns nil (build every
 // column) when any rule cannot be planned without data, so such a rule sees what it would
 // have seen otherwise and reports its own error later.
-func huntColumns(rs []*rules.Rule) map[string][]string {
-	eng := &exec.Engine{Tables: map[string]*column.Table{}, Funcs: funcs.Default()}
+func huntColumns(rs []*rules.Rule, fns *stored.Set) map[string][]string {
+	eng := &exec.Engine{Tables: map[string]*column.Table{}, Funcs: funcs.Default(), Functions: fns}
 	cat := schema.Default()
 	var qs []*plan.Query
 	for _, r := range rs {

@@ -39,6 +39,7 @@ type queryOptions struct {
 	file    string
 	noCheck bool
 	ext     externalFlags
+	ws      workspaceFlags
 	args    []string // positional arguments
 }
 
@@ -70,6 +71,7 @@ func (o *queryOptions) flags(name string, e *env, withFormat bool) *flag.FlagSet
 	fs.BoolVar(&o.noCheck, "no-check", false, "plan and run even when the checker reports errors")
 	fs.Var(&o.tables, "table", "read `NAME=PATH` (a file or folder) as table NAME, whatever its file names say (repeatable)")
 	o.ext.register(fs)
+	o.ws.register(fs)
 	return fs
 }
 
@@ -128,8 +130,22 @@ func prepare(ctx context.Context, e *env, o *queryOptions, fs *flag.FlagSet) (*s
 		return nil, exitUsage
 	}
 	s.eng.External = fetcher
+	ws, err := o.ws.load()
+	if err != nil {
+		e.errorf("%v", err)
+		return nil, exitError
+	}
+	defer ws.close()
+	for _, n := range ws.notes {
+		fmt.Fprintf(e.stderr, "socfeed: %s\n", n)
+	}
+	s.eng.Functions = ws.functions
 	paths := append([]string(nil), o.data...)
+	paths = append(paths, ws.paths...)
 	override := map[string]string{}
+	for p, name := range ws.override {
+		override[p] = name
+	}
 	for _, t := range o.tables {
 		name, path, ok := strings.Cut(t, "=")
 		if !ok || name == "" || path == "" {

@@ -234,3 +234,44 @@ func TestQueryExternalDataOffline(t *testing.T) {
 		t.Errorf("--url without '=': exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestQueryWorkspaceFunctions runs queries that call stored functions from --functions
+// (a .kql file and a Sentinel parser YAML) and _GetWatchlist over --watchlist.
+func TestQueryWorkspaceFunctions(t *testing.T) {
+	dir := writeSignins(t)
+	fdir := t.TempDir()
+	files := map[string]string{
+		"funcs.kql": "let Failures = view () { SigninLogs | where ResultType != \"0\" };\n",
+		"Parser.yaml": "FunctionName: SigninsOf\nFunctionAlias: SigninsOf\nFunctionParams:\n  - Name: app\n    Type: string\n    Default: Azure Portal\nFunctionQuery: |\n  SigninLogs\n  | where AppDisplayName == app\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(fdir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vip := filepath.Join(t.TempDir(), "vip.csv")
+	if err := os.WriteFile(vip, []byte("\ufeffRole,UPN\nCFO,bob@contoso.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "query", "--data", dir, "--functions", fdir, "--watchlist", "VIPs="+vip+"#UPN", "--format", "csv",
+		`Failures | join kind=inner (SigninsOf()) on $left.UserPrincipalName == $right.UserPrincipalName
+		 | where UserPrincipalName in ((_GetWatchlist("VIPs") | project SearchKey)) | summarize n = count() by UserPrincipalName`)
+	if code != exitOK || out != "UserPrincipalName,n\nbob@contoso.com,2\n" {
+		t.Errorf("exit %d, out %q, stderr %q", code, out, errs)
+	}
+	if !strings.Contains(errs, "watchlist VIPs: 1 items") {
+		t.Errorf("stderr %q does not report the watchlist", errs)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.kql")
+	if err := os.WriteFile(bad, []byte("let X = () {\n  SigninLogs | where\n};\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCmd(t, "query", "--functions", bad, "print 1")
+	if code != exitError || !strings.Contains(errs, bad+":3:1: ") {
+		t.Errorf("broken functions file: exit %d, stderr %q; want exit 1 at %s:3:1", code, errs, bad)
+	}
+	code, _, errs = runCmd(t, "query", "--watchlist", "NoFile", "print 1")
+	if code != exitError || !strings.Contains(errs, "--watchlist: expected ALIAS=PATH") {
+		t.Errorf("bad --watchlist: exit %d, stderr %q", code, errs)
+	}
+}

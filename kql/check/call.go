@@ -238,6 +238,10 @@ func (c *checker) instantiate(b *binding, args []value) value {
 	if !tabular {
 		return b.res
 	}
+	if b.stored {
+		c.quiet++
+		defer func() { c.quiet-- }()
+	}
 	return c.funcBody(b.fn, b.decl, args)
 }
 

@@ -37,7 +37,19 @@ func Check(script *syntax.Script, env *Env) (*Info, []Diagnostic) {
 		},
 	}
 	if script != nil {
-		c.stmts(script.Stmts, newScope(nil))
+		sc := newScope(nil)
+		if len(env.Functions) > 0 {
+			c.quiet++
+			for _, l := range env.Functions {
+				c.let(l, sc)
+				if b := sc.syms[l.Name.Name]; b != nil {
+					b.stored = true
+				}
+			}
+			c.quiet--
+			sc = newScope(sc)
+		}
+		c.stmts(script.Stmts, sc)
 	}
 	return c.info, c.sorted()
 }
@@ -50,6 +62,7 @@ type checker struct {
 	tables map[string]*Schema // catalog tables converted so far
 	depth  int                // nesting of function bodies being checked, to stop recursion
 	fuzzy  int                // > 0 inside the legs of `union isfuzzy=true`
+	quiet  int                // > 0 inside stored functions, whose problems are not reported
 }
 
 // binding is what a let statement, a parameter or an `as` operator declares.
@@ -62,6 +75,8 @@ type binding struct {
 	decl *scope // the scope a function was declared in, for checking it per call
 	cval *types.Value
 	pat  *patternDecl // a declared pattern
+	// stored marks a stored function ([Env.Functions]).
+	stored bool
 }
 
 // scope is a lexical scope of let-bound names. Lookups walk to the parent.
@@ -114,6 +129,9 @@ var unknownValue = value{typ: types.Unknown}
 func openSchema() *Schema { return &Schema{Open: true} }
 
 func (c *checker) report(sev Severity, n syntax.Node, format string, args ...any) {
+	if c.quiet > 0 {
+		return
+	}
 	pos, end := syntax.NoPos, syntax.NoPos
 	if n != nil {
 		pos, end = n.Pos(), n.End()

@@ -50,6 +50,11 @@ type Env struct {
 	// always warnings. Unknown functions are always errors elsewhere (Kusto has no open
 	// function set).
 	Strict bool
+	// Functions are stored functions (Kusto's database functions, Sentinel's workspace
+	// functions and parsers, `_GetWatchlist`): let statements bound before the query, in
+	// a scope of their own. Problems inside them are not the query's and are not
+	// reported (check the functions' own source for those).
+	Functions []*syntax.LetStmt
 }
 
 // SymbolKind says what a name refers to.

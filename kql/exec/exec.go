@@ -25,6 +25,7 @@ import (
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/kql/types"
 )
 
@@ -45,6 +46,9 @@ type Engine struct {
 	// External opens the files and URLs of externaldata; nil means [DefaultFetcher]
 	// (fetching http(s) URLs and caching them under the user's cache folder).
 	External ExternalData
+	// Functions are the stored functions queries may call (workspace functions,
+	// parsers, _GetWatchlist); nil means none.
+	Functions *stored.Set
 }
 
 // Column is one column of a result table.

@@ -99,7 +99,7 @@ func ParseAndCheck(src string, opts PrepareOptions) (c *Checked, err error) {
 		}
 		return nil, pe
 	}
-	info, diags := check.Check(script, &check.Env{Catalog: opts.Catalog, Funcs: opts.Engine.Funcs})
+	info, diags := check.Check(script, &check.Env{Catalog: opts.Catalog, Funcs: opts.Engine.Funcs, Functions: opts.Engine.Functions.Lets()})
 	return &Checked{Src: src, Script: script, Info: info, Diags: diags}, nil
 }
 

@@ -44,7 +44,8 @@ func (e *Engine) PlanEnv(extra func(string) ([]column.Field, bool)) plan.Env {
 			sort.Strings(names)
 			return names
 		},
-		Eval: e.Probe,
+		Eval:      e.Probe,
+		Functions: e.Functions.Lets(),
 	}
 }
 

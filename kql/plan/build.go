@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -28,6 +29,9 @@ type Env struct {
 	// output columns depend on the data (bag_unpack without an output schema). It may be
 	// nil, and then such operators need an explicit schema.
 	Eval func(n Node) ([][]types.Value, error)
+	// Functions are stored functions, bound before the script in a scope of their own
+	// (check.Env.Functions). An error inside one is reported at the call, naming it.
+	Functions []*syntax.LetStmt
 }
 
 // Error is a planning error at a byte offset of the source.
@@ -63,6 +67,7 @@ type binding struct {
 	fn       *syntax.FuncDecl
 	fnScope  *scope
 	pattern  *syntax.PatternStmt // fnScope is its scope too
+	stored   bool                // a stored function (Env.Functions)
 }
 
 type scope struct {
@@ -142,6 +147,18 @@ func Build(script *syntax.Script, env Env) (*Query, error) {
 	}
 	b := &builder{env: env}
 	sc := (&scope{}).child()
+	if len(env.Functions) > 0 {
+		for _, l := range env.Functions {
+			// A stored function that cannot be bound (a scalar let whose value does not
+			// plan) is left out: the query fails only if it uses it.
+			if err := b.let(l, sc); err == nil {
+				if bd := sc.vars[l.Name.Name]; bd != nil {
+					bd.stored = true
+				}
+			}
+		}
+		sc = sc.child()
+	}
 	q := &Query{}
 	for _, st := range script.Stmts {
 		switch st := st.(type) {
@@ -364,6 +381,15 @@ func (b *builder) callFunc(call *syntax.CallExpr, bd *binding, sc *scope, row []
 			}
 		}
 		inner.vars[p.Name.Name] = &binding{scalar: e, rowDep: readsRow(e), tabDepth: b.tabDepth}
+	}
+	if bd.stored {
+		// An error in the function's own text is reported at the call, naming it.
+		defer func() {
+			var pe *Error
+			if err != nil && errors.As(err, &pe) {
+				err = &Error{Pos: call.Pos(), Msg: fmt.Sprintf("in stored function %q: %s", call.Fun.Name, pe.Msg)}
+			}
+		}()
 	}
 	for _, st := range fn.Body {
 		switch st := st.(type) {

@@ -18,6 +18,7 @@ import (
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
 	"github.com/socfeed/socfeed/kql/plan"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
@@ -41,6 +42,8 @@ type Engine struct {
 	// External opens the files and URLs `externaldata` reads; nil means
 	// [exec.DefaultFetcher].
 	External exec.ExternalData
+	// Functions are the stored functions rules may call (parsers, _GetWatchlist).
+	Functions *stored.Set
 
 	once   sync.Once
 	ranges map[string][]tickRange // per table and batch: TimeGenerated range
@@ -73,11 +76,19 @@ func New(tables map[string]*column.Table, cat *schema.Catalog, reg *funcs.Regist
 	return &Engine{tables: tables, catalog: cat, funcs: reg, plans: map[string]compiled{}}
 }
 
-// timeRanges computes, once, the TimeGenerated range of every batch.
+// referenceTables are tables of reference data rather than events: a rule's lookback
+// does not limit them and they do not count in the data's time span. Sentinel re-ingests
+// watchlist items so that every lookback sees them.
+var referenceTables = map[string]bool{"Watchlist": true}
+
+// timeRanges computes, once, the TimeGenerated range of every batch of the event tables.
 func (l *Engine) timeRanges() map[string][]tickRange {
 	l.once.Do(func() {
 		l.ranges = map[string][]tickRange{}
 		for name, t := range l.tables {
+			if referenceTables[name] {
+				continue
+			}
 			ti := t.Index("TimeGenerated")
 			if ti < 0 || t.Schema[ti].Type != types.DateTime {
 				continue
@@ -179,7 +190,7 @@ func (l *Engine) compile(query string) (*plan.Query, error) {
 }
 
 func (l *Engine) compileNew(query string) (*plan.Query, error) {
-	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External}
+	eng := &exec.Engine{Tables: l.tables, Funcs: l.funcs, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External, Functions: l.Functions}
 	q, _, err := exec.Prepare(query, exec.PrepareOptions{Catalog: l.catalog, Engine: eng, AllowCheckErrors: true})
 	var pe *exec.PrepareError
 	if !errors.As(err, &pe) {
@@ -201,7 +212,7 @@ func (l *Engine) Query(ctx context.Context, query string, now time.Time, w hunt.
 	if err != nil {
 		return nil, err
 	}
-	eng := &exec.Engine{Tables: l.view(w), Funcs: l.funcs, Now: now, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External}
+	eng := &exec.Engine{Tables: l.view(w), Funcs: l.funcs, Now: now, Workers: l.Workers, MemoryLimit: l.MemoryLimit, External: l.External, Functions: l.Functions}
 	res, err := eng.Run(ctx, q)
 	if err != nil {
 		return nil, err
