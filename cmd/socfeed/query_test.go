@@ -241,7 +241,7 @@ func TestQueryWorkspaceFunctions(t *testing.T) {
 	dir := writeSignins(t)
 	fdir := t.TempDir()
 	files := map[string]string{
-		"funcs.kql": "let Failures = view () { SigninLogs | where ResultType != \"0\" };\n",
+		"funcs.kql":   "let Failures = view () { SigninLogs | where ResultType != \"0\" };\n",
 		"Parser.yaml": "FunctionName: SigninsOf\nFunctionAlias: SigninsOf\nFunctionParams:\n  - Name: app\n    Type: string\n    Default: Azure Portal\nFunctionQuery: |\n  SigninLogs\n  | where AppDisplayName == app\n",
 	}
 	for name, text := range files {
