@@ -38,13 +38,10 @@ func ParseWatchlistFlag(s string) (Watchlist, error) {
 	return w, nil
 }
 
-// WatchlistRows converts the watchlist's CSV into rows of the Log Analytics Watchlist
-// table, as JSON lines: each item's fields as the WatchlistItem bag (values as text, as
-// Sentinel keeps them), its SearchKey, the alias as WatchlistAlias and WatchlistName,
-// _DTItemType "watchlist-item", _DTItemStatus "Create", an _DTItemId derived from the alias
-// and the row, and the file's modification time as TimeGenerated, _DTTimestamp,
-// CreatedTimeUTC and LastUpdatedTimeUTC. It returns the rows and how many items there are;
-// a row with the wrong number of fields is an error naming its line.
+// WatchlistRows reads the watchlist's CSV and returns its items as rows of the Log
+// Analytics Watchlist table ([WatchlistJSON]), stamped with the file's modification
+// time, and how many items there are. A row with the wrong number of fields is an error
+// naming its line.
 func (w Watchlist) WatchlistRows() ([]byte, int, error) {
 	f, err := os.Open(w.Path)
 	if err != nil {
@@ -55,7 +52,6 @@ func (w Watchlist) WatchlistRows() ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	stamp := st.ModTime().UTC().Format(time.RFC3339Nano)
 	r := csv.NewReader(stripBOM(f))
 	header, err := r.Read()
 	if err != nil {
@@ -64,20 +60,10 @@ func (w Watchlist) WatchlistRows() ([]byte, int, error) {
 		}
 		return nil, 0, fmt.Errorf("%s: %v", w.Path, err)
 	}
-	key := 0
-	if w.SearchKey != "" {
-		key = -1
-		for i, h := range header {
-			if strings.EqualFold(strings.TrimSpace(h), w.SearchKey) {
-				key = i
-			}
-		}
-		if key < 0 {
-			return nil, 0, fmt.Errorf("%s: no field %q for the search key (fields: %s)", w.Path, w.SearchKey, strings.Join(header, ", "))
-		}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
 	}
-	var out bytes.Buffer
-	n := 0
+	var items [][]string
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -86,36 +72,71 @@ func (w Watchlist) WatchlistRows() ([]byte, int, error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", w.Path, err)
 		}
-		line, _ := r.FieldPos(0)
-		item := map[string]string{}
-		for i, h := range header {
-			item[strings.TrimSpace(h)] = rec[i]
+		items = append(items, rec)
+	}
+	b, err := WatchlistJSON(w.Alias, w.SearchKey, header, items, st.ModTime(), w.Path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %v", w.Path, err)
+	}
+	return b, len(items), nil
+}
+
+// WatchlistJSON writes watchlist items as rows of the Log Analytics Watchlist table, as
+// JSON lines: each item's fields as the WatchlistItem bag (values as text, as Sentinel
+// keeps them), its SearchKey (the field searchKey names, the first when it is ""), the
+// alias as WatchlistAlias and WatchlistName, _DTItemType "watchlist-item", _DTItemStatus
+// "Create", an _DTItemId derived from the alias and the item, source as Source, and stamp
+// as TimeGenerated, _DTTimestamp, CreatedTimeUTC and LastUpdatedTimeUTC.
+func WatchlistJSON(alias, searchKey string, fields []string, items [][]string, stamp time.Time, source string) ([]byte, error) {
+	key := 0
+	if searchKey != "" {
+		key = -1
+		for i, h := range fields {
+			if strings.EqualFold(h, searchKey) {
+				key = i
+			}
 		}
-		id := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d\x00%s", w.Alias, n, strings.Join(rec, "\x00"))))
+		if key < 0 {
+			return nil, fmt.Errorf("no field %q for the search key (fields: %s)", searchKey, strings.Join(fields, ", "))
+		}
+	}
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("the watchlist has no fields")
+	}
+	ts := stamp.UTC().Format(time.RFC3339Nano)
+	var out bytes.Buffer
+	for n, rec := range items {
+		if len(rec) != len(fields) {
+			return nil, fmt.Errorf("item %d has %d fields, want %d", n+1, len(rec), len(fields))
+		}
+		item := make(map[string]string, len(fields))
+		for i, h := range fields {
+			item[h] = rec[i]
+		}
+		id := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d\x00%s", alias, n, strings.Join(rec, "\x00"))))
 		row := map[string]any{
-			"TimeGenerated":      stamp,
-			"_DTTimestamp":       stamp,
-			"CreatedTimeUTC":     stamp,
-			"LastUpdatedTimeUTC": stamp,
-			"WatchlistAlias":     w.Alias,
-			"WatchlistName":      w.Alias,
+			"TimeGenerated":      ts,
+			"_DTTimestamp":       ts,
+			"CreatedTimeUTC":     ts,
+			"LastUpdatedTimeUTC": ts,
+			"WatchlistAlias":     alias,
+			"WatchlistName":      alias,
 			"SearchKey":          rec[key],
 			"WatchlistItem":      item,
 			"_DTItemId":          hex.EncodeToString(id[:16]),
 			"_DTItemType":        "watchlist-item",
 			"_DTItemStatus":      "Create",
-			"Source":             w.Path,
+			"Source":             source,
 			"Type":               "Watchlist",
 		}
 		b, err := json.Marshal(row)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %v", w.Path, line, err)
+			return nil, err
 		}
 		out.Write(b)
 		out.WriteByte('\n')
-		n++
 	}
-	return out.Bytes(), n, nil
+	return out.Bytes(), nil
 }
 
 // stripBOM skips a UTF-8 byte order mark at the start of r.

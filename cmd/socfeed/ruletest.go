@@ -6,12 +6,13 @@ import (
 	"io"
 	"regexp"
 
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/rules/hunt/local"
 )
 
-const testUsage = `usage: socfeed test [--run REGEXP] PATH...
+const testUsage = `usage: socfeed test [--run REGEXP] [--functions PATH]... PATH...
 
 Runs rule unit tests: each Name.test.yaml beside a rule Name.yaml gives the rule input
 tables and what it must find (see package rules/hunt for the format). PATH may be a test
@@ -28,6 +29,8 @@ func runRuleTests(ctx context.Context, e *env, args []string) int {
 	fset := flag.NewFlagSet("test", flag.ContinueOnError)
 	fset.SetOutput(e.stderr)
 	run := fset.String("run", "", "run only the test cases whose name matches this regular expression")
+	var fnPaths multiFlag
+	fset.Var(&fnPaths, "functions", "stored functions and parsers the rules call: .kql files, Sentinel parser YAMLs, or folders of them (repeatable)")
 	fset.Usage = func() {
 		io.WriteString(e.stderr, testUsage)
 		fset.PrintDefaults()
@@ -67,7 +70,18 @@ func runRuleTests(ctx context.Context, e *env, args []string) int {
 		e.errorf("test: no rule test files (*.test.yaml) found")
 		return exitError
 	}
-	results := hunt.RunTests(ctx, files, local.Opener(nil), rules.Loader{})
+	var opts local.OpenerOptions
+	if len(fnPaths) > 0 {
+		set, ds := stored.Load(fnPaths)
+		if len(ds) > 0 {
+			for _, d := range ds {
+				e.errorf("test: --functions: %s", d)
+			}
+			return exitError
+		}
+		opts.Functions = set
+	}
+	results := hunt.RunTests(ctx, files, local.Opener(opts), rules.Loader{})
 	if match != nil {
 		kept := results[:0]
 		for _, r := range results {

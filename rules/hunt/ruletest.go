@@ -42,6 +42,12 @@ func IsTestFile(path string) bool {
 //	tables:                    # optional: tables every test case starts from
 //	  SigninLogs:
 //	    - {TimeGenerated: 2024-05-01T10:00:00Z, UserPrincipalName: a@contoso.com}
+//	watchlists:                # optional: what _GetWatchlist('VIPUsers') reads
+//	  VIPUsers:
+//	    searchKey: UPN         # optional: the first field by default
+//	    items:
+//	      - {UPN: alice@contoso.com, Role: CEO}
+//	  BreakGlass: {file: breakglass.csv}
 //	urls:                      # optional: what externaldata reads from these URLs
 //	  https://example.com/bad-ips.csv: |
 //	    10.0.0.1
@@ -60,7 +66,7 @@ func IsTestFile(path string) bool {
 //	    expect: {no_findings: true}
 //
 // A file with one test case may put `expect` (and `tables`) at the top level instead of
-// `tests`. A case may also set `as_of`, `replay`, `since`, `until` and `urls`. Tests never
+// `tests`. A case may also set `as_of`, `replay`, `since`, `until`, `watchlists` and `urls`. Tests never
 // download: a URL the rule's externaldata reads must be given under `urls`. Table rows are
 // written as YAML mappings or read from a file (`file:`, relative to the test file, in any
 // format the log loader reads). Expected values compare by type: numbers numerically,
@@ -82,7 +88,18 @@ type TestCase struct {
 	Replay             bool
 	Tables             []TestTable
 	URLs               []TestURL
+	Watchlists         []TestWatchlist
 	Expect             Expect
+}
+
+// TestWatchlist is a watchlist of a test: its items inline (Fields, Items) or the CSV
+// file File.
+type TestWatchlist struct {
+	Alias     string
+	SearchKey string
+	Fields    []string
+	Items     [][]string
+	File      string
 }
 
 // TestURL is what `externaldata` reads from a URL in a test: Data, or the file File.
@@ -94,8 +111,9 @@ type TestURL struct {
 
 // TestInput is what a test case gives the engine: its tables and its URLs.
 type TestInput struct {
-	Tables []TestTable
-	URLs   []TestURL
+	Tables     []TestTable
+	URLs       []TestURL
+	Watchlists []TestWatchlist
 }
 
 // TestTable is the input of one table: rows as JSON lines, or a file to load.
@@ -203,6 +221,7 @@ func ParseTestFile(path string, text []byte) (*TestFile, rules.Diagnostics) {
 			c := shared
 			c.Tables = slices.Clone(shared.Tables)
 			c.URLs = slices.Clone(shared.URLs)
+			c.Watchlists = slices.Clone(shared.Watchlists)
 			c.Name = fmt.Sprintf("case %d", i+1)
 			c.Pos = rules.Pos{Line: n.Line, Col: n.Column}
 			if d.testCase(&c, n, dir) {
@@ -323,10 +342,82 @@ func (d *testDecoder) caseField(c *TestCase, k string, v *yaml.Node, dir string)
 		d.tables(c, v, dir)
 	case "urls":
 		d.urls(c, v, dir)
+	case "watchlists":
+		d.watchlists(c, v, dir)
 	default:
 		return false
 	}
 	return true
+}
+
+func (d *testDecoder) watchlists(c *TestCase, n *yaml.Node, dir string) {
+	d.mapping(n, "watchlists", func(alias string, kn, v *yaml.Node) bool {
+		w := TestWatchlist{Alias: alias}
+		hasItems := false
+		d.mapping(v, alias, func(k string, _, fv *yaml.Node) bool {
+			switch k {
+			case "file":
+				if s, ok := d.scalar(k, fv); ok {
+					w.File = filepath.Join(dir, filepath.FromSlash(s))
+				}
+			case "searchKey":
+				if s, ok := d.scalar(k, fv); ok {
+					w.SearchKey = s
+				}
+			case "items":
+				hasItems = true
+				if fv.Kind != yaml.SequenceNode {
+					d.errorf(fv, "in watchlist '%s': expected a list of items, found %s", alias, nodeKind(fv))
+					return true
+				}
+				for _, it := range fv.Content {
+					if it.Kind != yaml.MappingNode {
+						d.errorf(it, "in watchlist '%s': expected an item mapping fields to values, found %s", alias, nodeKind(it))
+						continue
+					}
+					vals := map[string]string{}
+					for i := 0; i+1 < len(it.Content); i += 2 {
+						f, val := it.Content[i].Value, it.Content[i+1]
+						if !slices.Contains(w.Fields, f) {
+							w.Fields = append(w.Fields, f)
+						}
+						if val.Kind == yaml.ScalarNode {
+							if val.ShortTag() != "!!null" {
+								vals[f] = val.Value
+							}
+						} else {
+							vals[f] = string(nodeJSON(val))
+						}
+					}
+					row := make([]string, 0, len(w.Fields))
+					for _, f := range w.Fields {
+						row = append(row, vals[f])
+					}
+					w.Items = append(w.Items, row)
+				}
+			default:
+				return false
+			}
+			return true
+		})
+		// Items written before a field first appeared lack it: pad them.
+		for i := range w.Items {
+			for len(w.Items[i]) < len(w.Fields) {
+				w.Items[i] = append(w.Items[i], "")
+			}
+		}
+		switch {
+		case w.File == "" && !hasItems:
+			d.errorf(v, "in watchlist '%s': expected 'items' or 'file', found neither", alias)
+			return true
+		case w.File != "" && hasItems:
+			d.errorf(v, "in watchlist '%s': give 'items' or 'file', not both", alias)
+			return true
+		}
+		c.Watchlists = slices.DeleteFunc(c.Watchlists, func(x TestWatchlist) bool { return x.Alias == alias })
+		c.Watchlists = append(c.Watchlists, w)
+		return true
+	})
 }
 
 func (d *testDecoder) urls(c *TestCase, n *yaml.Node, dir string) {
@@ -710,7 +801,7 @@ func runCase(ctx context.Context, tf *TestFile, r *rules.Rule, c TestCase, open 
 	start := time.Now()
 	tr := TestResult{File: tf.Path, Rule: tf.Rule, Case: c.Name, Pos: c.Pos}
 	defer func() { tr.Duration = time.Since(start) }()
-	eng, err := open(ctx, TestInput{Tables: c.Tables, URLs: c.URLs})
+	eng, err := open(ctx, TestInput{Tables: c.Tables, URLs: c.URLs, Watchlists: c.Watchlists})
 	if err != nil {
 		tr.Problems = []string{"cannot load the test's tables: " + err.Error()}
 		return tr

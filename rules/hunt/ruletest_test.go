@@ -201,6 +201,10 @@ func TestParseTestFileErrors(t *testing.T) {
 		{"tables: {T: {file: a, extra: b}}\nexpect: {findings: 1}\n", "t.test.yaml:1:23: unknown key 'extra' in 'T'"},
 		{"expect: {rows: [1]}\n", "t.test.yaml:1:17: in 'rows': expected a mapping of columns to values, found \"1\""},
 		{"expect:\n  findings: 1\n   bad: [\n", "t.test.yaml: invalid YAML: line 3: mapping values are not allowed in this context"},
+		{"watchlists: {VIP: {searchKey: UPN}}\nexpect: {findings: 1}\n", "t.test.yaml:1:19: in watchlist 'VIP': expected 'items' or 'file', found neither"},
+		{"watchlists: {VIP: {file: a.csv, items: []}}\nexpect: {findings: 1}\n", "t.test.yaml:1:19: in watchlist 'VIP': give 'items' or 'file', not both"},
+		{"watchlists: {VIP: {items: [3]}}\nexpect: {findings: 1}\n", "t.test.yaml:1:28: in watchlist 'VIP': expected an item mapping fields to values, found \"3\""},
+		{"urls: {https://x.example/a: [1]}\nexpect: {findings: 1}\n", "t.test.yaml:1:29: in URL 'https://x.example/a': expected the text it serves or {file: PATH}, found a list"},
 	}
 	for _, tt := range tests {
 		_, ds := ParseTestFile("t.test.yaml", []byte(tt.text))

@@ -126,7 +126,7 @@ func TestRuleTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := hunt.RunTests(context.Background(), files, local.Opener(nil), rules.Loader{})
+	results := hunt.RunTests(context.Background(), files, local.Opener(local.OpenerOptions{}), rules.Loader{})
 	if len(results) < 2*len(files) {
 		t.Errorf("%d test results from %d files, want at least two cases a file", len(results), len(files))
 	}

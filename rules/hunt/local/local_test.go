@@ -55,7 +55,7 @@ func localSignins(t *testing.T) hunt.Engine {
 {"TimeGenerated":"2024-05-01T10:20:00Z","UserPrincipalName":"bob@contoso.com","IPAddress":"10.0.0.1","ResultType":"50126"}
 {"TimeGenerated":"2024-05-01T11:30:00Z","UserPrincipalName":"carol@contoso.com","IPAddress":"10.0.0.2","ResultType":"0"}
 `
-	eng, err := Opener(nil)(context.Background(), hunt.TestInput{Tables: []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte(rows)}}})
+	eng, err := Opener(OpenerOptions{})(context.Background(), hunt.TestInput{Tables: []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte(rows)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestLocalRuleErrorPosition(t *testing.T) {
 }
 
 func TestLocalOpenerRejects(t *testing.T) {
-	_, err := Opener(nil)(context.Background(), hunt.TestInput{Tables: []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte("{\"TimeGenerated\": \"not a time\"}\n")}}})
+	_, err := Opener(OpenerOptions{})(context.Background(), hunt.TestInput{Tables: []hunt.TestTable{{Name: "SigninLogs", JSONLines: []byte("{\"TimeGenerated\": \"not a time\"}\n")}}})
 	if err == nil || !strings.Contains(err.Error(), "table SigninLogs, row 1") {
 		t.Errorf("Opener of a bad row: err = %v", err)
 	}
@@ -199,9 +199,9 @@ func TestRuleTestsLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := hunt.RunTests(context.Background(), files, Opener(nil), rules.Loader{})
+	results := hunt.RunTests(context.Background(), files, Opener(OpenerOptions{}), rules.Loader{})
 	var b strings.Builder
-	if n := hunt.WriteTestReport(&b, results); n != 0 || len(results) != 10 {
+	if n := hunt.WriteTestReport(&b, results); n != 0 || len(results) != 12 {
 		t.Errorf("%d of %d test(s) failed:\n%s", n, len(results), b.String())
 	}
 }

@@ -7,10 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/exec"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules/hunt"
 	"github.com/socfeed/socfeed/schema"
@@ -22,9 +25,26 @@ import (
 // data is wrong. externaldata reads the test's URLs and never the network: a URL the
 // test does not give is an error naming it. cat returns a fresh catalog of table
 // schemas per test (the engine adds the test's tables to it); nil means [schema.Default].
-func Opener(cat func() *schema.Catalog) hunt.Opener {
+// The test's watchlists become rows of the Watchlist table, which _GetWatchlist reads.
+func Opener(opts OpenerOptions) hunt.Opener {
+	cat := opts.Catalog
+	fns := stored.Builtin()
+	fns.Merge(opts.Functions)
 	return func(ctx context.Context, in hunt.TestInput) (hunt.Engine, error) {
-		tables := in.Tables
+		tables := slices.Clone(in.Tables)
+		for _, w := range in.Watchlists {
+			var rows []byte
+			var err error
+			if w.File != "" {
+				rows, _, err = logs.Watchlist{Alias: w.Alias, Path: w.File, SearchKey: w.SearchKey}.WatchlistRows()
+			} else {
+				rows, err = logs.WatchlistJSON(w.Alias, w.SearchKey, w.Fields, w.Items, time.Time{}, "test")
+			}
+			if err != nil {
+				return nil, fmt.Errorf("watchlist %s: %v", w.Alias, err)
+			}
+			tables = append(tables, hunt.TestTable{Name: "Watchlist", JSONLines: rows})
+		}
 		dir, err := os.MkdirTemp("", "socfeed-ruletest-")
 		if err != nil {
 			return nil, err
@@ -74,8 +94,18 @@ func Opener(cat func() *schema.Catalog) hunt.Opener {
 		}
 		eng := New(ds.Tables, c, nil)
 		eng.External = urls
+		eng.Functions = fns
 		return eng, nil
 	}
+}
+
+// OpenerOptions configure [Opener].
+type OpenerOptions struct {
+	// Catalog returns a fresh catalog of table schemas per test; nil means
+	// [schema.Default].
+	Catalog func() *schema.Catalog
+	// Functions are stored functions the rules may call, beside the built-in ones.
+	Functions *stored.Set
 }
 
 // testURLs serves a rule test's URLs to externaldata, and local files as the engine
