@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	store := fs.String("store", "", "the catalog store `DIR` (default: a temporary folder, removed on exit; then --rules is required)")
 	token := fs.String("token", "", "the access `TOKEN` every request must carry (Authorization: Bearer, or the cookie /login?token= sets); required beyond loopback (default: $"+tokenEnv+")")
 	kf := addKustoFlags(fs)
+	var wsf workspaceFlags
+	wsf.register(fs)
+	var ext externalFlags
+	ext.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: socfeed serve [--addr 127.0.0.1:8080] [--token TOKEN] [--rules PATH...] [--data PATH...] [--store DIR] [--as-of TIME]")
 		fs.PrintDefaults()
@@ -120,7 +125,21 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	schemas := schema.Default()
 	cfg := web.Config{Catalog: web.NewFeedCatalog(cat, at), Schemas: schemas, Funcs: reg, Token: *token}
 	if len(dataPaths) > 0 {
-		ds, rep, err := logs.Load(ctx, dataPaths, logs.Options{Catalog: schemas})
+		ws, err := wsf.load()
+		if err != nil {
+			e.errorf("serve: %v", err)
+			return exitError
+		}
+		defer ws.close()
+		for _, n := range ws.notes {
+			fmt.Fprintf(e.stderr, "socfeed: %s\n", n)
+		}
+		fetcher, err := ext.fetcher()
+		if err != nil {
+			e.errorf("serve: %v", err)
+			return exitUsage
+		}
+		ds, rep, err := logs.Load(ctx, append(slices.Clone(dataPaths), ws.paths...), logs.Options{Catalog: schemas, TableOverride: ws.override})
 		if err != nil {
 			e.errorf("serve: %v", err)
 			return exitError
@@ -136,6 +155,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 		// NewLocal adds the loaded tables to schemas, so the pages check against them too.
 		eng := local.New(ds.Tables, schemas, reg)
+		eng.Functions = ws.functions
+		eng.External = fetcher
 		cfg.Data = &web.Data{Tables: ds.Tables, Paths: dataPaths, Report: rep}
 		runner := web.NewHuntRunner(eng)
 		runner.AsOf = asOfTime
