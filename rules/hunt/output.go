@@ -353,22 +353,37 @@ func writeFinding(b *bytes.Buffer, n int, f Finding) {
 	if len(f.Columns) == 0 || len(f.Rows) == 0 {
 		return
 	}
+	// Columns empty in every shown row (a rule that projects nothing keeps all of a
+	// table's ~100 columns) are left out of the grid and counted; JSON and CSV keep them.
+	shown := f.Rows[:min(len(f.Rows), maxTableRows)]
+	var keep []int
+	for i := range f.Columns {
+		for _, row := range shown {
+			if i < len(row) && row[i].String() != "" {
+				keep = append(keep, i)
+				break
+			}
+		}
+	}
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	var hdr []string
-	for _, c := range f.Columns {
-		hdr = append(hdr, c.Name)
+	for _, i := range keep {
+		hdr = append(hdr, f.Columns[i].Name)
 	}
 	fmt.Fprintf(tw, "    %s\n", strings.Join(hdr, "\t"))
-	for _, row := range f.Rows[:min(len(f.Rows), maxTableRows)] {
-		cells := make([]string, len(f.Columns))
-		for i := range cells {
+	for _, row := range shown {
+		cells := make([]string, len(keep))
+		for j, i := range keep {
 			if i < len(row) {
-				cells[i] = cellText(row[i].String())
+				cells[j] = cellText(row[i].String())
 			}
 		}
 		fmt.Fprintf(tw, "    %s\n", strings.Join(cells, "\t"))
 	}
 	tw.Flush()
+	if n := len(f.Columns) - len(keep); n > 0 {
+		fmt.Fprintf(b, "    (%d empty column(s) not shown; --format json or csv has them)\n", n)
+	}
 	if len(f.Rows) > maxTableRows {
 		fmt.Fprintf(b, "    ... %d more row(s)\n", len(f.Rows)-maxTableRows)
 	}

@@ -177,6 +177,25 @@ func TestWriteTable(t *testing.T) {
 	}
 }
 
+// TestWriteTableEmptyColumns: columns empty in every shown row are left out of the grid
+// and counted.
+func TestWriteTableEmptyColumns(t *testing.T) {
+	f := Finding{Title: "t", Severity: "Low", Rule: RuleInfo{Name: "r", Kind: "Hunting"},
+		Columns: []Column{{Name: "A", Type: types.String}, {Name: "Empty", Type: types.String}, {Name: "N", Type: types.Long}},
+		Rows: [][]types.Value{{types.NewString("x"), types.NewString(""), types.NullOf(types.Long)}, {types.NewString("y"), types.NullOf(types.String), types.NewLong(2)}}}
+	var b bytes.Buffer
+	writeFinding(&b, 1, f)
+	out := b.String()
+	for _, want := range []string{"    A  N\n", "    x  \n", "    y  2\n", "    (1 empty column(s) not shown; --format json or csv has them)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Empty") {
+		t.Errorf("the empty column is shown:\n%s", out)
+	}
+}
+
 func TestWriteCSV(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteCSV(&b, sampleResult(t)); err != nil {
