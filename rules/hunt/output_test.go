@@ -182,7 +182,7 @@ func TestWriteTable(t *testing.T) {
 func TestWriteTableEmptyColumns(t *testing.T) {
 	f := Finding{Title: "t", Severity: "Low", Rule: RuleInfo{Name: "r", Kind: "Hunting"},
 		Columns: []Column{{Name: "A", Type: types.String}, {Name: "Empty", Type: types.String}, {Name: "N", Type: types.Long}},
-		Rows: [][]types.Value{{types.NewString("x"), types.NewString(""), types.NullOf(types.Long)}, {types.NewString("y"), types.NullOf(types.String), types.NewLong(2)}}}
+		Rows:    [][]types.Value{{types.NewString("x"), types.NewString(""), types.NullOf(types.Long)}, {types.NewString("y"), types.NullOf(types.String), types.NewLong(2)}}}
 	var b bytes.Buffer
 	writeFinding(&b, 1, f)
 	out := b.String()
