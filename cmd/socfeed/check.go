@@ -17,6 +17,7 @@ import (
 
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/rules"
 	"github.com/socfeed/socfeed/schema"
@@ -45,6 +46,7 @@ type fileResult struct {
 type checkOptions struct {
 	syntaxOnly bool
 	format     string
+	functions  multiFlag
 }
 
 func runCheck(_ context.Context, e *env, args []string) int {
@@ -53,8 +55,9 @@ func runCheck(_ context.Context, e *env, args []string) int {
 	var opts checkOptions
 	fset.BoolVar(&opts.syntaxOnly, "syntax-only", false, "only parse: skip name and type checks")
 	fset.StringVar(&opts.format, "format", "text", "output format: text or json")
+	fset.Var(&opts.functions, "functions", "stored functions and parsers the queries call (.kql files, Sentinel parser YAMLs, folders; repeatable); _GetWatchlist is always known")
 	fset.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: socfeed check [--syntax-only] [--format text|json] PATH...")
+		fmt.Fprintln(e.stderr, "usage: socfeed check [--syntax-only] [--format text|json] [--functions PATH]... PATH...")
 		fmt.Fprintln(e.stderr, "\nChecks KQL files (.kql, .csl) and Sentinel rule YAML files (.yaml, .yml); folders are read recursively.")
 		fset.PrintDefaults()
 	}
@@ -93,7 +96,18 @@ func runCheck(_ context.Context, e *env, args []string) int {
 	}
 	var cenv *check.Env
 	if !opts.syntaxOnly {
-		cenv = &check.Env{Catalog: schema.Default(), Funcs: funcs.Default(), Strict: true}
+		fns := stored.Builtin()
+		if len(opts.functions) > 0 {
+			set, ds := stored.Load(opts.functions)
+			for _, d := range ds {
+				e.errorf("check: --functions: %s", d)
+			}
+			if len(ds) > 0 {
+				return exitError
+			}
+			fns.Merge(set)
+		}
+		cenv = &check.Env{Catalog: schema.Default(), Funcs: funcs.Default(), Strict: true, Functions: fns.Lets()}
 	}
 	for _, f := range files {
 		results = append(results, checkFile(f, cenv))

@@ -17,6 +17,7 @@ import (
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/column"
 	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/kql/types"
 	"github.com/socfeed/socfeed/logs"
 	"github.com/socfeed/socfeed/rules/hunt/local"
@@ -101,7 +102,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	cat, err := feed.Open(dir, feed.Env{ATTACK: at, Check: &check.Env{Catalog: schema.Default(), Funcs: reg}})
+	cat, err := feed.Open(dir, feed.Env{ATTACK: at, Check: &check.Env{Catalog: schema.Default(), Funcs: reg, Functions: stored.Builtin().Lets()}})
 	if err != nil {
 		e.errorf("serve: %v", err)
 		return exitError

@@ -12,6 +12,7 @@ import (
 	"github.com/socfeed/socfeed/feed"
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -32,7 +33,7 @@ func defaultStore() string {
 // errors here (custom tables and ASIM parsers are common in rule sources); the rule's
 // confidence then says its columns could not be checked.
 func feedEnv() feed.Env {
-	return feed.Env{ATTACK: attack.Default(), Check: &check.Env{Catalog: schema.Default(), Funcs: funcs.Default()}}
+	return feed.Env{ATTACK: attack.Default(), Check: &check.Env{Catalog: schema.Default(), Funcs: funcs.Default(), Functions: stored.Builtin().Lets()}}
 }
 
 // syncResult is one source's outcome in --format json.
