@@ -112,6 +112,17 @@ func AggColumns(f *Func, argTypes []types.Type, argNames []string, consts []type
 			cols = append(cols, AggColumn{Name: n, Type: aggPercentileType(typ(0))})
 		}
 		return cols, nil
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		// Named after both variables: covariance(x, y) → covariance_x_y.
+		t, err := f.Result(argTypes)
+		if err != nil {
+			return nil, err
+		}
+		n, _ := f.ResultName(name(0))
+		if name(0) != "" && name(1) != "" {
+			n += "_" + name(1)
+		}
+		return []AggColumn{{Name: n, Type: t}}, nil
 	case "percentiles_array", "percentilesw_array":
 		n := ""
 		if name(0) != "" {

@@ -20,6 +20,7 @@ func Default() *Registry {
 		userAgentFuncs(),
 		confFuncs(),
 		geoIntersectFuncs(),
+		covFuncs(),
 	} {
 		all = append(all, group...)
 	}

@@ -272,10 +272,20 @@ func confCosineSimilarity(_ *Context, args []types.Value) types.Value {
 		nx += xs[i] * xs[i]
 		ny += ys[i] * ys[i]
 	}
-	if nx == 0 || ny == 0 {
+	mx, my := math.Sqrt(nx), math.Sqrt(ny)
+	// series_cosine_similarity(s1, s2, magnitude1, magnitude2): given magnitudes are used
+	// as they are.
+	for i, m := range []*float64{&mx, &my} {
+		if len(args) > 2+i {
+			if v := types.ToReal(args[2+i]); !v.IsNull() {
+				*m = v.F
+			}
+		}
+	}
+	if mx == 0 || my == 0 {
 		return types.NullOf(types.Real)
 	}
-	return types.NewReal(dot / (math.Sqrt(nx) * math.Sqrt(ny)))
+	return types.NewReal(dot / (mx * my))
 }
 
 func confPearson(_ *Context, args []types.Value) types.Value {
@@ -710,9 +720,9 @@ func confSeriesFuncs() []*Func {
 		{Name: "series_dot_product", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
 			Result: dynFixed("series_dot_product", types.Real, dynAny),
 			Doc:    "the sum of the element-wise products of two series", Scalar: confDotProduct},
-		{Name: "series_cosine_similarity", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_cosine_similarity", types.Real, dynAny),
-			Doc:    "the cosine similarity of two series", Scalar: confCosineSimilarity},
+		{Name: "series_cosine_similarity", Kind: Scalar, MinArgs: 2, MaxArgs: 4,
+			Result: dynFixed("series_cosine_similarity", types.Real, dynAny, dynAny, dynNumber),
+			Doc:    "the cosine similarity of two series; optional magnitudes of the two are used instead of computing them", Scalar: confCosineSimilarity},
 		{Name: "series_pearson_correlation", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
 			Result: dynFixed("series_pearson_correlation", types.Real, dynDynamic),
 			Doc:    "the Pearson correlation coefficient of two series", Scalar: confPearson},
@@ -739,19 +749,21 @@ func confSeriesFuncs() []*Func {
 			Doc:    "the seasonal component: the median of the elements at each position within the period", Scalar: confSeasonal},
 	}
 	examples := map[string][]Example{
-		"series_abs":                 {ex(`series_abs(dynamic([-6.5, 0, 8.2, "x"]))`, `[6.5,0.0,8.2,null]`)},
-		"series_sign":                {ex(`series_sign(dynamic([-6, 0, 8]))`, `[-1,0,1]`)},
-		"series_add":                 {ex(`series_add(dynamic([1, 2, 4]), dynamic([4, 2]))`, `[5,4,null]`)},
-		"series_multiply":            {ex(`series_multiply(dynamic([1, 2.5]), 2)`, `[2,5.0]`)},
-		"series_divide":              {ex(`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 0]))`, `[0.25,1.0,"Infinity"]`)},
-		"series_pow":                 {ex(`series_pow(dynamic([2, 4]), dynamic([3, 0.5]))`, `[8.0,2.0]`)},
-		"series_greater":             {ex(`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[false,false,true]`)},
-		"series_less_equals":         {ex(`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[true,true,false]`)},
-		"series_sum":                 {ex(`series_sum(dynamic([1, 2, 3, 4]))`, `10`)},
-		"series_product":             {ex(`series_product(dynamic([1, 2, 3, 4]))`, `24`)},
-		"series_magnitude":           {ex(`series_magnitude(dynamic([3, 4]))`, `5`)},
-		"series_dot_product":         {ex(`series_dot_product(dynamic([1, 2, 3]), 10)`, `60`)},
-		"series_cosine_similarity":   {ex(`series_cosine_similarity(dynamic([0.1,0.2,0.1,0.2]), dynamic([0.11,0.2,0.11,0.21]))`, `0.99935343825504`)},
+		"series_abs":         {ex(`series_abs(dynamic([-6.5, 0, 8.2, "x"]))`, `[6.5,0.0,8.2,null]`)},
+		"series_sign":        {ex(`series_sign(dynamic([-6, 0, 8]))`, `[-1,0,1]`)},
+		"series_add":         {ex(`series_add(dynamic([1, 2, 4]), dynamic([4, 2]))`, `[5,4,null]`)},
+		"series_multiply":    {ex(`series_multiply(dynamic([1, 2.5]), 2)`, `[2,5.0]`)},
+		"series_divide":      {ex(`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 0]))`, `[0.25,1.0,"Infinity"]`)},
+		"series_pow":         {ex(`series_pow(dynamic([2, 4]), dynamic([3, 0.5]))`, `[8.0,2.0]`)},
+		"series_greater":     {ex(`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[false,false,true]`)},
+		"series_less_equals": {ex(`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[true,true,false]`)},
+		"series_sum":         {ex(`series_sum(dynamic([1, 2, 3, 4]))`, `10`)},
+		"series_product":     {ex(`series_product(dynamic([1, 2, 3, 4]))`, `24`)},
+		"series_magnitude":   {ex(`series_magnitude(dynamic([3, 4]))`, `5`)},
+		"series_dot_product": {ex(`series_dot_product(dynamic([1, 2, 3]), 10)`, `60`)},
+		"series_cosine_similarity": {ex(`series_cosine_similarity(dynamic([0.1,0.2,0.1,0.2]), dynamic([0.11,0.2,0.11,0.21]))`, `0.99935343825504`),
+			ex(`series_cosine_similarity(dynamic([3,4]), dynamic([3,4]), 5, 5)`, `1`),
+			ex(`series_cosine_similarity(dynamic([3,4]), dynamic([3,4]), 10)`, `0.5`)},
 		"series_pearson_correlation": {ex(`series_pearson_correlation(dynamic([1,2,3,4,5]), dynamic([2,4,6,8,10]))`, `1`)},
 		"series_fill_forward":        {ex(`series_fill_forward(dynamic([null, 1, null, null, 3]))`, `[null,1,1,1,3]`)},
 		"series_fill_backward":       {ex(`series_fill_backward(dynamic([111, null, 36, 41, null, null, 16, 61, 33, null, null]))`, `[111,36,36,41,16,16,16,61,33,null,null]`)},
