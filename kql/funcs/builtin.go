@@ -21,6 +21,7 @@ func Default() *Registry {
 		confFuncs(),
 		geoIntersectFuncs(),
 		covFuncs(),
+		seriesPeriodsFuncs(),
 	} {
 		all = append(all, group...)
 	}

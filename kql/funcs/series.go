@@ -46,6 +46,10 @@ func seriesOutputs(name string) ([]seriesOutput, bool) {
 		return seriesDecomposeOut, true
 	case "series_decompose_anomalies":
 		return seriesDecomposeAnomaliesOut, true
+	case "series_periods_detect":
+		return seriesPeriodsDetectOut, true
+	case "series_periods_validate":
+		return seriesPeriodsValidateOut, true
 	}
 	return nil, false
 }
@@ -83,6 +87,10 @@ func MultiKernelFor(name string) (MultiKernel, bool) {
 		return seriesDecompose, true
 	case "series_decompose_anomalies":
 		return seriesDecomposeAnomalies, true
+	case "series_periods_detect":
+		return seriesPeriodsDetect, true
+	case "series_periods_validate":
+		return seriesPeriodsValidate, true
 	}
 	return nil, false
 }
