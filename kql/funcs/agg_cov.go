@@ -17,17 +17,17 @@ func covFuncs() []*Func {
 	const covIfData = `range x from 1 to 100 step 1 | extend y = iff(x % 2 == 0, x * 2, x * 3)`
 	return []*Func{
 		agg("covariancep", "the population covariance of two expressions over the group", 2, 2,
-			dynFixed("covariancep", types.Real, dynSummable, dynSummable), aggNewCovP,
+			returns("covariancep", types.Real, argSummable, argSummable), aggNewCovP,
 			ex(`toscalar(`+covpData+` | summarize covariancep(x, y))`, "16.4")),
 		agg("covarianceif", "the sample covariance of two expressions in rows where the predicate is true", 3, 3,
-			dynFixed("covarianceif", types.Real, dynSummable, dynSummable, dynBool), aggIf(aggNewCov, 2),
+			returns("covarianceif", types.Real, argSummable, argSummable, argBool), aggIf(aggNewCov, 2),
 			ex(`toscalar(`+covIfData+` | summarize covarianceif(x, y, x % 3 == 0))`, "2142")),
 		agg("covariancepif", "the population covariance of two expressions in rows where the predicate is true", 3, 3,
-			dynFixed("covariancepif", types.Real, dynSummable, dynSummable, dynBool), aggIf(aggNewCovP, 2),
+			returns("covariancepif", types.Real, argSummable, argSummable, argBool), aggIf(aggNewCovP, 2),
 			ex(`toscalar(`+covIfData+` | summarize covariancepif(x, y, x % 3 == 0))`, "2077.09090909091")),
 		{Name: "percentrank_tdigest", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
 			Doc:    "the percentage of a tdigest sketch's values that are at most a value (the inverse of percentile_tdigest)",
-			Result: dynFixed("percentrank_tdigest", types.Real, dynDynamic, dynAny), Scalar: confPercentRankTDigest,
+			Result: returns("percentrank_tdigest", types.Real, argDynamic, argAny), Scalar: confPercentRankTDigest,
 			Examples: []Example{
 				ex(`percentrank_tdigest(toscalar(range x from 1 to 200 step 1 | summarize tdigest(x)), 50)`, "25"),
 				ex(`percentrank_tdigest(toscalar(range x from 1 to 4 step 1 | summarize tdigest(x)), 0)`, "0"),

@@ -629,19 +629,19 @@ func confDetectPeriod(xs []float64) int64 {
 func confSeriesFuncs() []*Func {
 	unary := func(name, doc string, fr func(float64) float64, fi func(int64) int64) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed(name, types.Dynamic, dynDynamic), Doc: doc, Scalar: confUnary(fr, fi)}
+			Result: returns(name, types.Dynamic, argDynamic), Doc: doc, Scalar: confUnary(fr, fi)}
 	}
 	binary := func(name, doc string, fr func(a, b float64) confNum, fi func(a, b int64) confNum) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed(name, types.Dynamic, dynAny), Doc: doc, Scalar: confBinary(fr, fi)}
+			Result: returns(name, types.Dynamic, argAny), Doc: doc, Scalar: confBinary(fr, fi)}
 	}
 	compare := func(name, doc string, cmp func(a, b float64) bool) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed(name, types.Dynamic, dynAny), Doc: doc, Scalar: confCompare(cmp)}
+			Result: returns(name, types.Dynamic, argAny), Doc: doc, Scalar: confCompare(cmp)}
 	}
 	reduce := func(name, doc string, f func([]float64) (float64, bool)) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed(name, types.Real, dynDynamic), Doc: doc, Scalar: confReduce(f)}
+			Result: returns(name, types.Real, argDynamic), Doc: doc, Scalar: confReduce(f)}
 	}
 	absI := func(i int64) int64 {
 		if i < 0 {
@@ -718,34 +718,34 @@ func confSeriesFuncs() []*Func {
 			return math.Sqrt(s), true
 		}),
 		{Name: "series_dot_product", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_dot_product", types.Real, dynAny),
+			Result: returns("series_dot_product", types.Real, argAny),
 			Doc:    "the sum of the element-wise products of two series", Scalar: confDotProduct},
 		{Name: "series_cosine_similarity", Kind: Scalar, MinArgs: 2, MaxArgs: 4,
-			Result: dynFixed("series_cosine_similarity", types.Real, dynAny, dynAny, dynNumber),
+			Result: returns("series_cosine_similarity", types.Real, argAny, argAny, argNumber),
 			Doc:    "the cosine similarity of two series; optional magnitudes of the two are used instead of computing them", Scalar: confCosineSimilarity},
 		{Name: "series_pearson_correlation", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_pearson_correlation", types.Real, dynDynamic),
+			Result: returns("series_pearson_correlation", types.Real, argDynamic),
 			Doc:    "the Pearson correlation coefficient of two series", Scalar: confPearson},
 		{Name: "series_fill_forward", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_fill_forward", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_forward", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements filled from the last present one", Scalar: confFill(false)},
 		{Name: "series_fill_backward", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_fill_backward", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_backward", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements filled from the next present one", Scalar: confFill(true)},
 		{Name: "series_fill_const", Kind: Scalar, MinArgs: 2, MaxArgs: 3,
-			Result: dynFixed("series_fill_const", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_const", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements replaced by a constant", Scalar: confFillConst},
 		{Name: "series_fill_linear", Kind: Scalar, MinArgs: 1, MaxArgs: 4,
-			Result: dynFixed("series_fill_linear", types.Dynamic, dynDynamic, dynAny, dynBool, dynAny),
+			Result: returns("series_fill_linear", types.Dynamic, argDynamic, argAny, argBool, argAny),
 			Doc:    "the series with missing elements interpolated linearly", Scalar: confFillLinear},
 		{Name: "series_fir", Kind: Scalar, MinArgs: 2, MaxArgs: 4,
-			Result: dynFixed("series_fir", types.Dynamic, dynDynamic, dynDynamic, dynBool),
+			Result: returns("series_fir", types.Dynamic, argDynamic, argDynamic, argBool),
 			Doc:    "the series through a finite impulse response filter", Scalar: confFIR},
 		{Name: "series_iir", Kind: Scalar, MinArgs: 3, MaxArgs: 3,
-			Result: dynFixed("series_iir", types.Dynamic, dynDynamic),
+			Result: returns("series_iir", types.Dynamic, argDynamic),
 			Doc:    "the series through an infinite impulse response filter", Scalar: confIIR},
 		{Name: "series_seasonal", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_seasonal", types.Dynamic, dynDynamic, dynInteger),
+			Result: returns("series_seasonal", types.Dynamic, argDynamic, argInteger),
 			Doc:    "the seasonal component: the median of the elements at each position within the period", Scalar: confSeasonal},
 	}
 	examples := map[string][]Example{

@@ -47,7 +47,7 @@ func seriesPeriodsFuncs() []*Func {
 	const traffic = `dynamic([80, 139, 87, 110, 68, 54, 50, 51, 53, 133, 86, 141, 97, 156, 94, 149, 95, 140, 77, 61, 50, 54, 47, 133, 72, 152, 94, 148, 105, 162, 101, 160, 87, 63, 53, 55, 54, 151, 103, 189, 108, 183, 113, 175, 113, 178, 90, 71, 62, 62, 65, 165, 109, 181, 115, 182, 121, 178, 114, 170])`
 	return []*Func{
 		{Name: "series_periods_detect", Kind: Scalar, MinArgs: 4, MaxArgs: 4,
-			Result: dynFixed("series_periods_detect", types.Dynamic, dynDynamic, dynNumber, dynNumber, dynInteger),
+			Result: returns("series_periods_detect", types.Dynamic, argDynamic, argNumber, argNumber, argInteger),
 			Doc:    "the most significant periods of a series in two columns: periods (in bins, best first, padded with 0) and periods_scores (0 to 1)",
 			Scalar: seriesFirst(seriesPeriodsDetect),
 			Examples: []Example{
@@ -55,7 +55,7 @@ func seriesPeriodsFuncs() []*Func {
 				ex(`series_periods_detect(`+traffic+`, 0.0, 10.0, 1)`, `[0]`),
 			}},
 		{Name: "series_periods_validate", Kind: Scalar, MinArgs: 2, MaxArgs: 1 + periodsMaxValidate,
-			Result: dynFixed("series_periods_validate", types.Dynamic, dynDynamic, dynNumber),
+			Result: returns("series_periods_validate", types.Dynamic, argDynamic, argNumber),
 			Doc:    "scores how well given periods fit a series, in two columns: periods (as given) and scores (0 to 1)",
 			Scalar: seriesFirst(seriesPeriodsValidate),
 			Examples: []Example{
