@@ -517,8 +517,7 @@ func (c *checker) op(op syntax.Operator, in *Schema, sc *scope) *Schema {
 	case *syntax.ConsumeOp:
 		return &Schema{}
 	case *syntax.ReduceOp:
-		c.scalar(op.By, sc, r)
-		return &Schema{Columns: []Column{{Name: "Pattern", Type: types.String}, {Name: "Count", Type: types.Long}, {Name: "Representative", Type: types.String}}}
+		return c.reduce(op, in, sc, r)
 	case *syntax.ScanOp:
 		for _, o := range op.OrderBy {
 			c.scalar(o.X, sc, r)

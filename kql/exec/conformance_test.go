@@ -21,8 +21,8 @@ import (
 // coreConformanceFloor is the same figure over the scorable examples outside the geo and
 // graph families (see conformance.GeoOrGraph), which is what issue 3 measures.
 const (
-	conformanceFloor     = 420
-	coreConformanceFloor = 350
+	conformanceFloor     = 424
+	coreConformanceFloor = 353
 )
 
 var (

@@ -354,6 +354,8 @@ func (x *executor) processorFor(n plan.Node, next processor) (processor, error) 
 		return x.newStepScan(n, next)
 	case *plan.GetSchema:
 		return &getSchemaProc{in: n.Input.Schema(), schema: n.Schema(), next: next}, nil
+	case *plan.Reduce:
+		return x.newReduceProc(n, next)
 	case *plan.Evaluate:
 		if n.Input == nil {
 			return nil, &RuntimeError{Op: "evaluate", Msg: "plugin " + n.Plugin + " needs an input table"}

@@ -154,7 +154,7 @@ func aggNewPercentile(fn string, weighted, array bool) AggFactory {
 				types.JSON(c.S).Each(func(e types.JSON) bool {
 					p, ok := aggFloat(types.DynamicScalar(e))
 					if !ok || p < 0 || p > 100 {
-						err = dynArgError(fn, i, "an array of percentiles between 0 and 100", types.Dynamic)
+						err = argError(fn, i, "an array of percentiles between 0 and 100", types.Dynamic)
 						return false
 					}
 					a.ps = append(a.ps, p)
@@ -170,7 +170,7 @@ func aggNewPercentile(fn string, weighted, array bool) AggFactory {
 				return nil, err
 			}
 			if p < 0 || p > 100 {
-				return nil, dynArgError(fn, i, "a percentile between 0 and 100", c.Type)
+				return nil, argError(fn, i, "a percentile between 0 and 100", c.Type)
 			}
 			a.ps = append(a.ps, p)
 		}

@@ -107,10 +107,10 @@ func aggConstInt(fn string, consts []types.Value, i int, def, min int64) (int64,
 	}
 	v := aggScalar(consts[i])
 	if v.IsNull() || !v.Type.IsInteger() {
-		return 0, fmt.Errorf("argument %d of %s(): expected a constant integer", i+1, fn)
+		return 0, fmt.Errorf("%s(): argument %d: expected a constant integer", fn, i+1)
 	}
 	if v.I < min {
-		return 0, fmt.Errorf("argument %d of %s(): expected a value of at least %d, found %d", i+1, fn, min, v.I)
+		return 0, fmt.Errorf("%s(): argument %d: expected a value of at least %d, found %d", fn, i+1, min, v.I)
 	}
 	return v.I, nil
 }
@@ -122,5 +122,5 @@ func aggConstReal(fn string, consts []types.Value, i int) (float64, error) {
 			return f, nil
 		}
 	}
-	return 0, fmt.Errorf("argument %d of %s(): expected a constant number", i+1, fn)
+	return 0, fmt.Errorf("%s(): argument %d: expected a constant number", fn, i+1)
 }

@@ -112,6 +112,17 @@ func AggColumns(f *Func, argTypes []types.Type, argNames []string, consts []type
 			cols = append(cols, AggColumn{Name: n, Type: aggPercentileType(typ(0))})
 		}
 		return cols, nil
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		// Named after both variables: covariance(x, y) → covariance_x_y.
+		t, err := f.Result(argTypes)
+		if err != nil {
+			return nil, err
+		}
+		n, _ := f.ResultName(name(0))
+		if name(0) != "" && name(1) != "" {
+			n += "_" + name(1)
+		}
+		return []AggColumn{{Name: n, Type: t}}, nil
 	case "percentiles_array", "percentilesw_array":
 		n := ""
 		if name(0) != "" {
@@ -134,25 +145,25 @@ func aggregateFuncs() []*Func {
 		return &Func{Name: name, Aliases: aliases, Kind: Aggregate, MinArgs: min, MaxArgs: max,
 			Result: result, Naming: naming, Prefix: prefix, Doc: doc, Agg: factory}
 	}
-	sumResult := func(fn string, classes ...dynTypeClass) func([]types.Type) (types.Type, error) {
+	sumResult := func(fn string, classes ...argKind) func([]types.Type) (types.Type, error) {
 		return func(args []types.Type) (types.Type, error) {
-			if err := dynCheck(fn, args, classes...); err != nil {
+			if err := checkArgs(fn, args, classes); err != nil {
 				return types.Unknown, err
 			}
 			return aggSumType(args[0]), nil
 		}
 	}
-	avgResult := func(fn string, classes ...dynTypeClass) func([]types.Type) (types.Type, error) {
+	avgResult := func(fn string, classes ...argKind) func([]types.Type) (types.Type, error) {
 		return func(args []types.Type) (types.Type, error) {
-			if err := dynCheck(fn, args, classes...); err != nil {
+			if err := checkArgs(fn, args, classes); err != nil {
 				return types.Unknown, err
 			}
 			return aggAvgType(args[0]), nil
 		}
 	}
-	pctResult := func(fn string, classes ...dynTypeClass) func([]types.Type) (types.Type, error) {
+	pctResult := func(fn string, classes ...argKind) func([]types.Type) (types.Type, error) {
 		return func(args []types.Type) (types.Type, error) {
-			if err := dynCheck(fn, args, classes...); err != nil {
+			if err := checkArgs(fn, args, classes); err != nil {
 				return types.Unknown, err
 			}
 			return aggPercentileType(args[0]), nil
@@ -161,14 +172,14 @@ func aggregateFuncs() []*Func {
 	const (
 		P  = NamePrefixFirstArg
 		F  = NameFirstArg
-		pv = dynAny
-		b  = dynBool
-		in = dynInteger
-		sm = dynSummable
-		or = dynOrderable
-		nd = dynNotDyn
-		nu = dynNumber
-		dy = dynDynamic
+		pv = argAny
+		b  = argBool
+		in = argInteger
+		sm = argSummable
+		or = argOrderable
+		nd = argOrderable
+		nu = argNumber
+		dy = argDynamic
 	)
 	// avg takes numbers, timespans and datetimes (and dynamic numbers).
 	avgCheck := func(fn string) func([]types.Type) (types.Type, error) {
@@ -176,7 +187,7 @@ func aggregateFuncs() []*Func {
 		return func(args []types.Type) (types.Type, error) {
 			if len(args) > 0 && !(args[0].IsNumeric() || args[0] == types.TimeSpan || args[0] == types.DateTime ||
 				args[0] == types.Dynamic || args[0] == types.Unknown) {
-				return types.Unknown, dynArgError(fn, 0, "a numeric, timespan or datetime value", args[0])
+				return types.Unknown, argTypeError(fn, 0, "number, timespan or datetime", args[0])
 			}
 			return inner(args)
 		}
@@ -187,17 +198,17 @@ func aggregateFuncs() []*Func {
 		// argument must be bool (Microsoft's analyser flags count(AccountName) with "A value
 		// of type bool expected"), and it counts the rows where the predicate is true.
 		agg("count", 0, 1, P, "count", "the number of rows in the group (with a predicate: the rows where it is true, as countif)",
-			dynFixed("count", types.Long, b), aggNewCountOrCountIf),
+			returns("count", types.Long, b), aggNewCountOrCountIf),
 		agg("countif", 1, 1, P, "countif", "the number of rows in the group for which the predicate is true",
-			dynFixed("countif", types.Long, b), aggIf(aggNewCount, 0)),
+			returns("countif", types.Long, b), aggIf(aggNewCount, 0)),
 		agg("dcount", 1, 2, P, "dcount", "an estimate of the number of distinct non-null values in the group",
-			dynFixed("dcount", types.Long, pv, in), aggNewDcount("dcount")),
+			returns("dcount", types.Long, pv, in), aggNewDcount("dcount")),
 		agg("dcountif", 2, 3, P, "dcountif", "an estimate of the number of distinct values in rows where the predicate is true",
-			dynFixed("dcountif", types.Long, pv, b, in), aggIf(aggNewDcount("dcountif"), 1)),
+			returns("dcountif", types.Long, pv, b, in), aggIf(aggNewDcount("dcountif"), 1)),
 		agg("count_distinct", 1, 1, P, "count_distinct", "the exact number of distinct non-null values in the group",
-			dynFixed("count_distinct", types.Long, nd), aggNewCountDistinct),
+			returns("count_distinct", types.Long, nd), aggNewCountDistinct),
 		agg("count_distinctif", 2, 2, P, "count_distinctif", "the exact number of distinct values in rows where the predicate is true",
-			dynFixed("count_distinctif", types.Long, nd, b), aggIf(aggNewCountDistinct, 1)),
+			returns("count_distinctif", types.Long, nd, b), aggIf(aggNewCountDistinct, 1)),
 		agg("sum", 1, 1, P, "sum", "the sum of the values in the group (0 when there are none)",
 			sumResult("sum", sm), aggNewSum),
 		agg("sumif", 2, 2, P, "sumif", "the sum of the values in rows where the predicate is true",
@@ -207,80 +218,80 @@ func aggregateFuncs() []*Func {
 		agg("avgif", 2, 2, P, "avgif", "the average of the values in rows where the predicate is true",
 			avgCheck("avgif"), aggIf(aggNewAvg, 1)),
 		agg("min", 1, 1, P, "min", "the smallest non-null value in the group",
-			dynSameAsFirst("min", or), aggNewExtreme(false)),
+			returnsArg("min", 0, types.Dynamic, or), aggNewExtreme(false)),
 		agg("max", 1, 1, P, "max", "the largest non-null value in the group",
-			dynSameAsFirst("max", or), aggNewExtreme(true)),
+			returnsArg("max", 0, types.Dynamic, or), aggNewExtreme(true)),
 		agg("minif", 2, 2, P, "minif", "the smallest value in rows where the predicate is true",
-			dynSameAsFirst("minif", or, b), aggIf(aggNewExtreme(false), 1)),
+			returnsArg("minif", 0, types.Dynamic, or, b), aggIf(aggNewExtreme(false), 1)),
 		agg("maxif", 2, 2, P, "maxif", "the largest value in rows where the predicate is true",
-			dynSameAsFirst("maxif", or, b), aggIf(aggNewExtreme(true), 1)),
+			returnsArg("maxif", 0, types.Dynamic, or, b), aggIf(aggNewExtreme(true), 1)),
 		agg("arg_max", 1, -1, F, "", "the row that maximizes the first argument: its value and the other arguments' values (several columns)",
-			dynSameAsFirst("arg_max", or, pv), aggNewArg(true)),
+			returnsArg("arg_max", 0, types.Dynamic, or, pv), aggNewArg(true)),
 		agg("arg_min", 1, -1, F, "", "the row that minimizes the first argument: its value and the other arguments' values (several columns)",
-			dynSameAsFirst("arg_min", or, pv), aggNewArg(false)),
+			returnsArg("arg_min", 0, types.Dynamic, or, pv), aggNewArg(false)),
 		agg("argmax", 1, -1, F, "", "deprecated form of arg_max that prefixes returned columns with the first argument's name",
-			dynSameAsFirst("argmax", or, pv), aggNewArg(true)),
+			returnsArg("argmax", 0, types.Dynamic, or, pv), aggNewArg(true)),
 		agg("argmin", 1, -1, F, "", "deprecated form of arg_min that prefixes returned columns with the first argument's name",
-			dynSameAsFirst("argmin", or, pv), aggNewArg(false)),
+			returnsArg("argmin", 0, types.Dynamic, or, pv), aggNewArg(false)),
 		agg("take_any", 1, -1, F, "", "the arguments' values from one arbitrary row of the group (several columns)",
-			dynSameAsFirst("take_any", pv), aggNewAny),
+			returnsArg("take_any", 0, types.Dynamic, pv), aggNewAny),
 		agg("any", 1, -1, P, "any", "deprecated form of take_any that prefixes the column name with any_",
-			dynSameAsFirst("any", pv), aggNewAny),
+			returnsArg("any", 0, types.Dynamic, pv), aggNewAny),
 		agg("take_anyif", 2, 2, F, "", "the value from one arbitrary row where the predicate is true",
-			dynSameAsFirst("take_anyif", pv, b), aggIf(aggNewAny, 1)),
+			returnsArg("take_anyif", 0, types.Dynamic, pv, b), aggIf(aggNewAny, 1)),
 		agg("anyif", 2, 2, P, "anyif", "deprecated form of take_anyif",
-			dynSameAsFirst("anyif", pv, b), aggIf(aggNewAny, 1)),
+			returnsArg("anyif", 0, types.Dynamic, pv, b), aggIf(aggNewAny, 1)),
 		agg("make_list", 1, 2, P, "list", "a dynamic array of the non-null values in the group",
-			dynFixed("make_list", types.Dynamic, pv, in), aggNewList("make_list", aggMaxSize, false)),
+			returns("make_list", types.Dynamic, pv, in), aggNewList("make_list", aggMaxSize, false)),
 		agg("makelist", 1, 2, P, "list", "deprecated form of make_list, with a default maxSize of 128",
-			dynFixed("makelist", types.Dynamic, pv, in), aggNewList("makelist", aggLegacyMaxSize, false)),
+			returns("makelist", types.Dynamic, pv, in), aggNewList("makelist", aggLegacyMaxSize, false)),
 		agg("make_list_if", 2, 3, P, "list", "a dynamic array of the values in rows where the predicate is true",
-			dynFixed("make_list_if", types.Dynamic, pv, b, in), aggIf(aggNewList("make_list_if", aggMaxSize, false), 1)),
+			returns("make_list_if", types.Dynamic, pv, b, in), aggIf(aggNewList("make_list_if", aggMaxSize, false), 1)),
 		agg("make_list_with_nulls", 1, 1, P, "list", "a dynamic array of all the values in the group, nulls included",
-			dynFixed("make_list_with_nulls", types.Dynamic, pv), aggNewList("make_list_with_nulls", aggMaxSize, true)),
+			returns("make_list_with_nulls", types.Dynamic, pv), aggNewList("make_list_with_nulls", aggMaxSize, true)),
 		agg("make_set", 1, 2, P, "set", "a dynamic array of the distinct non-null values in the group",
-			dynFixed("make_set", types.Dynamic, pv, in), aggNewSet("make_set", aggMaxSize)),
+			returns("make_set", types.Dynamic, pv, in), aggNewSet("make_set", aggMaxSize)),
 		agg("makeset", 1, 2, P, "set", "deprecated form of make_set, with a default maxSize of 128",
-			dynFixed("makeset", types.Dynamic, pv, in), aggNewSet("makeset", aggLegacyMaxSize)),
+			returns("makeset", types.Dynamic, pv, in), aggNewSet("makeset", aggLegacyMaxSize)),
 		agg("make_set_if", 2, 3, P, "set", "a dynamic array of the distinct values in rows where the predicate is true",
-			dynFixed("make_set_if", types.Dynamic, pv, b, in), aggIf(aggNewSet("make_set_if", aggMaxSize), 1)),
+			returns("make_set_if", types.Dynamic, pv, b, in), aggIf(aggNewSet("make_set_if", aggMaxSize), 1)),
 		agg("make_bag", 1, 2, P, "bag", "a property bag merging the property bags in the group",
-			dynFixed("make_bag", types.Dynamic, dy, in), aggNewBag("make_bag", aggMaxSize)),
+			returns("make_bag", types.Dynamic, dy, in), aggNewBag("make_bag", aggMaxSize)),
 		agg("make_dictionary", 1, 2, P, "dictionary", "deprecated form of make_bag, with a default maxSize of 128",
-			dynFixed("make_dictionary", types.Dynamic, dy, in), aggNewBag("make_dictionary", aggLegacyMaxSize)),
+			returns("make_dictionary", types.Dynamic, dy, in), aggNewBag("make_dictionary", aggLegacyMaxSize)),
 		agg("make_bag_if", 2, 3, P, "bag", "a property bag merging the property bags in rows where the predicate is true",
-			dynFixed("make_bag_if", types.Dynamic, dy, b, in), aggIf(aggNewBag("make_bag_if", aggMaxSize), 1)),
+			returns("make_bag_if", types.Dynamic, dy, b, in), aggIf(aggNewBag("make_bag_if", aggMaxSize), 1)),
 		agg("stdev", 1, 1, P, "stdev", "the sample standard deviation of the values in the group",
-			dynFixed("stdev", types.Real, sm), aggNewVar(true, true)),
+			returns("stdev", types.Real, sm), aggNewVar(true, true)),
 		agg("stdevif", 2, 2, P, "stdevif", "the sample standard deviation of the values in rows where the predicate is true",
-			dynFixed("stdevif", types.Real, sm, b), aggIf(aggNewVar(true, true), 1)),
+			returns("stdevif", types.Real, sm, b), aggIf(aggNewVar(true, true), 1)),
 		agg("stdevp", 1, 1, P, "stdevp", "the population standard deviation of the values in the group",
-			dynFixed("stdevp", types.Real, sm), aggNewVar(false, true)),
+			returns("stdevp", types.Real, sm), aggNewVar(false, true)),
 		agg("covariance", 2, 2, P, "covariance", "the sample covariance of two expressions over the group",
-			dynFixed("covariance", types.Real, sm, sm), aggNewCov),
+			returns("covariance", types.Real, sm, sm), aggNewCov),
 		agg("variance", 1, 1, P, "variance", "the sample variance of the values in the group",
-			dynFixed("variance", types.Real, sm), aggNewVar(true, false)),
+			returns("variance", types.Real, sm), aggNewVar(true, false)),
 		agg("varianceif", 2, 2, P, "varianceif", "the sample variance of the values in rows where the predicate is true",
-			dynFixed("varianceif", types.Real, sm, b), aggIf(aggNewVar(true, false), 1)),
+			returns("varianceif", types.Real, sm, b), aggIf(aggNewVar(true, false), 1)),
 		agg("variancep", 1, 1, P, "variancep", "the population variance of the values in the group",
-			dynFixed("variancep", types.Real, sm), aggNewVar(false, false)),
+			returns("variancep", types.Real, sm), aggNewVar(false, false)),
 		agg("percentile", 2, 2, NameNone, "percentile", "the nearest-rank percentile of the values (column percentile_X_P)",
 			pctResult("percentile", nd, nu), aggNewPercentile("percentile", false, false)),
 		agg("percentiles", 2, -1, NameNone, "percentile", "nearest-rank percentiles of the values, one column each (percentile_X_P)",
 			pctResult("percentiles", nd, nu), aggNewPercentile("percentiles", false, false)),
 		agg("percentiles_array", 2, -1, NameNone, "percentiles", "nearest-rank percentiles of the values as one dynamic array",
-			dynFixed("percentiles_array", types.Dynamic, nd, pv), aggNewPercentile("percentiles_array", false, true)),
+			returns("percentiles_array", types.Dynamic, nd, pv), aggNewPercentile("percentiles_array", false, true)),
 		agg("percentilew", 3, 3, NameNone, "percentile", "the weighted nearest-rank percentile of the values",
 			pctResult("percentilew", nd, in, nu), aggNewPercentile("percentilew", true, false)),
 		agg("percentilesw", 3, -1, NameNone, "percentile", "weighted nearest-rank percentiles of the values, one column each",
 			pctResult("percentilesw", nd, in, nu), aggNewPercentile("percentilesw", true, false)),
 		agg("percentilesw_array", 3, -1, NameNone, "percentile", "weighted nearest-rank percentiles as one dynamic array",
-			dynFixed("percentilesw_array", types.Dynamic, nd, in, pv), aggNewPercentile("percentilesw_array", true, true)),
+			returns("percentilesw_array", types.Dynamic, nd, in, pv), aggNewPercentile("percentilesw_array", true, true)),
 		agg("binary_all_and", 1, 1, F, "", "the bitwise AND of the values in the group",
-			dynSameAsFirst("binary_all_and", in), aggNewBits('&')),
+			returnsArg("binary_all_and", 0, types.Dynamic, in), aggNewBits('&')),
 		agg("binary_all_or", 1, 1, F, "", "the bitwise OR of the values in the group",
-			dynSameAsFirst("binary_all_or", in), aggNewBits('|')),
+			returnsArg("binary_all_or", 0, types.Dynamic, in), aggNewBits('|')),
 		agg("binary_all_xor", 1, 1, F, "", "the bitwise XOR of the values in the group",
-			dynSameAsFirst("binary_all_xor", in), aggNewBits('^')),
+			returnsArg("binary_all_xor", 0, types.Dynamic, in), aggNewBits('^')),
 	}
 }

@@ -238,10 +238,10 @@ func TestAggFactoryErrors(t *testing.T) {
 		consts   []types.Value
 		want     string
 	}{
-		{"percentile", []types.Type{types.Long, types.Long}, []types.Value{{}, {}}, "argument 2 of percentile(): expected a constant number"},
-		{"percentile", []types.Type{types.Long, types.Long}, []types.Value{{}, types.NewLong(101)}, "argument 2 of percentile(): expected a percentile between 0 and 100, found long"},
-		{"make_set", []types.Type{types.Long, types.Long}, []types.Value{{}, types.NewLong(0)}, "argument 2 of make_set(): expected a value of at least 1, found 0"},
-		{"make_list", []types.Type{types.Long, types.Long}, []types.Value{{}, {}}, "argument 2 of make_list(): expected a constant integer"},
+		{"percentile", []types.Type{types.Long, types.Long}, []types.Value{{}, {}}, "percentile(): argument 2: expected a constant number"},
+		{"percentile", []types.Type{types.Long, types.Long}, []types.Value{{}, types.NewLong(101)}, "percentile(): argument 2: expected a percentile between 0 and 100, found long"},
+		{"make_set", []types.Type{types.Long, types.Long}, []types.Value{{}, types.NewLong(0)}, "make_set(): argument 2: expected a value of at least 1, found 0"},
+		{"make_list", []types.Type{types.Long, types.Long}, []types.Value{{}, {}}, "make_list(): argument 2: expected a constant integer"},
 	}
 	for _, tt := range tests {
 		_, err := lookupAgg(t, tt.name).Agg(tt.argTypes, tt.consts)
@@ -261,14 +261,14 @@ func TestAggResultTypes(t *testing.T) {
 		{"count", nil, types.Long, ""},
 		{"sum", []types.Type{types.Int}, types.Long, ""},
 		{"sum", []types.Type{types.TimeSpan}, types.TimeSpan, ""},
-		{"sum", []types.Type{types.String}, types.Unknown, "argument 1 of sum(): expected a numeric or timespan value, found string"},
+		{"sum", []types.Type{types.String}, types.Unknown, "sum(): argument 1: expected a value of type number or timespan, found string"},
 		{"avg", []types.Type{types.Long}, types.Real, ""},
 		{"avg", []types.Type{types.DateTime}, types.DateTime, ""},
-		{"avg", []types.Type{types.String}, types.Unknown, "argument 1 of avg(): expected a numeric, timespan or datetime value, found string"},
+		{"avg", []types.Type{types.String}, types.Unknown, "avg(): argument 1: expected a value of type number, timespan or datetime, found string"},
 		{"max", []types.Type{types.DateTime}, types.DateTime, ""},
-		{"max", []types.Type{types.Dynamic}, types.Unknown, "argument 1 of max(): expected a scalar value that is not dynamic, found dynamic"},
-		{"countif", []types.Type{types.Long}, types.Unknown, "argument 1 of countif(): expected a value of type bool, found long"},
-		{"count", []types.Type{types.String}, types.Unknown, "argument 1 of count(): expected a value of type bool, found string"},
+		{"max", []types.Type{types.Dynamic}, types.Unknown, "max(): argument 1: expected a scalar value that is not dynamic, found dynamic"},
+		{"countif", []types.Type{types.Long}, types.Unknown, "countif(): argument 1: expected a value of type bool, found long"},
+		{"count", []types.Type{types.String}, types.Unknown, "count(): argument 1: expected a value of type bool, found string"},
 		{"count", []types.Type{types.Bool}, types.Long, ""},
 		{"countif", []types.Type{types.Unknown}, types.Long, ""},
 		{"make_set", []types.Type{types.String}, types.Dynamic, ""},

@@ -20,6 +20,8 @@ func Default() *Registry {
 		userAgentFuncs(),
 		confFuncs(),
 		geoIntersectFuncs(),
+		covFuncs(),
+		seriesPeriodsFuncs(),
 	} {
 		all = append(all, group...)
 	}

@@ -272,10 +272,20 @@ func confCosineSimilarity(_ *Context, args []types.Value) types.Value {
 		nx += xs[i] * xs[i]
 		ny += ys[i] * ys[i]
 	}
-	if nx == 0 || ny == 0 {
+	mx, my := math.Sqrt(nx), math.Sqrt(ny)
+	// series_cosine_similarity(s1, s2, magnitude1, magnitude2): given magnitudes are used
+	// as they are.
+	for i, m := range []*float64{&mx, &my} {
+		if len(args) > 2+i {
+			if v := types.ToReal(args[2+i]); !v.IsNull() {
+				*m = v.F
+			}
+		}
+	}
+	if mx == 0 || my == 0 {
 		return types.NullOf(types.Real)
 	}
-	return types.NewReal(dot / (math.Sqrt(nx) * math.Sqrt(ny)))
+	return types.NewReal(dot / (mx * my))
 }
 
 func confPearson(_ *Context, args []types.Value) types.Value {
@@ -619,19 +629,19 @@ func confDetectPeriod(xs []float64) int64 {
 func confSeriesFuncs() []*Func {
 	unary := func(name, doc string, fr func(float64) float64, fi func(int64) int64) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed(name, types.Dynamic, dynDynamic), Doc: doc, Scalar: confUnary(fr, fi)}
+			Result: returns(name, types.Dynamic, argDynamic), Doc: doc, Scalar: confUnary(fr, fi)}
 	}
 	binary := func(name, doc string, fr func(a, b float64) confNum, fi func(a, b int64) confNum) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed(name, types.Dynamic, dynAny), Doc: doc, Scalar: confBinary(fr, fi)}
+			Result: returns(name, types.Dynamic, argAny), Doc: doc, Scalar: confBinary(fr, fi)}
 	}
 	compare := func(name, doc string, cmp func(a, b float64) bool) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed(name, types.Dynamic, dynAny), Doc: doc, Scalar: confCompare(cmp)}
+			Result: returns(name, types.Dynamic, argAny), Doc: doc, Scalar: confCompare(cmp)}
 	}
 	reduce := func(name, doc string, f func([]float64) (float64, bool)) *Func {
 		return &Func{Name: name, Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed(name, types.Real, dynDynamic), Doc: doc, Scalar: confReduce(f)}
+			Result: returns(name, types.Real, argDynamic), Doc: doc, Scalar: confReduce(f)}
 	}
 	absI := func(i int64) int64 {
 		if i < 0 {
@@ -708,50 +718,52 @@ func confSeriesFuncs() []*Func {
 			return math.Sqrt(s), true
 		}),
 		{Name: "series_dot_product", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_dot_product", types.Real, dynAny),
+			Result: returns("series_dot_product", types.Real, argAny),
 			Doc:    "the sum of the element-wise products of two series", Scalar: confDotProduct},
-		{Name: "series_cosine_similarity", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_cosine_similarity", types.Real, dynAny),
-			Doc:    "the cosine similarity of two series", Scalar: confCosineSimilarity},
+		{Name: "series_cosine_similarity", Kind: Scalar, MinArgs: 2, MaxArgs: 4,
+			Result: returns("series_cosine_similarity", types.Real, argAny, argAny, argNumber),
+			Doc:    "the cosine similarity of two series; optional magnitudes of the two are used instead of computing them", Scalar: confCosineSimilarity},
 		{Name: "series_pearson_correlation", Kind: Scalar, MinArgs: 2, MaxArgs: 2,
-			Result: dynFixed("series_pearson_correlation", types.Real, dynDynamic),
+			Result: returns("series_pearson_correlation", types.Real, argDynamic),
 			Doc:    "the Pearson correlation coefficient of two series", Scalar: confPearson},
 		{Name: "series_fill_forward", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_fill_forward", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_forward", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements filled from the last present one", Scalar: confFill(false)},
 		{Name: "series_fill_backward", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_fill_backward", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_backward", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements filled from the next present one", Scalar: confFill(true)},
 		{Name: "series_fill_const", Kind: Scalar, MinArgs: 2, MaxArgs: 3,
-			Result: dynFixed("series_fill_const", types.Dynamic, dynDynamic, dynAny),
+			Result: returns("series_fill_const", types.Dynamic, argDynamic, argAny),
 			Doc:    "the series with missing elements replaced by a constant", Scalar: confFillConst},
 		{Name: "series_fill_linear", Kind: Scalar, MinArgs: 1, MaxArgs: 4,
-			Result: dynFixed("series_fill_linear", types.Dynamic, dynDynamic, dynAny, dynBool, dynAny),
+			Result: returns("series_fill_linear", types.Dynamic, argDynamic, argAny, argBool, argAny),
 			Doc:    "the series with missing elements interpolated linearly", Scalar: confFillLinear},
 		{Name: "series_fir", Kind: Scalar, MinArgs: 2, MaxArgs: 4,
-			Result: dynFixed("series_fir", types.Dynamic, dynDynamic, dynDynamic, dynBool),
+			Result: returns("series_fir", types.Dynamic, argDynamic, argDynamic, argBool),
 			Doc:    "the series through a finite impulse response filter", Scalar: confFIR},
 		{Name: "series_iir", Kind: Scalar, MinArgs: 3, MaxArgs: 3,
-			Result: dynFixed("series_iir", types.Dynamic, dynDynamic),
+			Result: returns("series_iir", types.Dynamic, argDynamic),
 			Doc:    "the series through an infinite impulse response filter", Scalar: confIIR},
 		{Name: "series_seasonal", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_seasonal", types.Dynamic, dynDynamic, dynInteger),
+			Result: returns("series_seasonal", types.Dynamic, argDynamic, argInteger),
 			Doc:    "the seasonal component: the median of the elements at each position within the period", Scalar: confSeasonal},
 	}
 	examples := map[string][]Example{
-		"series_abs":                 {ex(`series_abs(dynamic([-6.5, 0, 8.2, "x"]))`, `[6.5,0.0,8.2,null]`)},
-		"series_sign":                {ex(`series_sign(dynamic([-6, 0, 8]))`, `[-1,0,1]`)},
-		"series_add":                 {ex(`series_add(dynamic([1, 2, 4]), dynamic([4, 2]))`, `[5,4,null]`)},
-		"series_multiply":            {ex(`series_multiply(dynamic([1, 2.5]), 2)`, `[2,5.0]`)},
-		"series_divide":              {ex(`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 0]))`, `[0.25,1.0,"Infinity"]`)},
-		"series_pow":                 {ex(`series_pow(dynamic([2, 4]), dynamic([3, 0.5]))`, `[8.0,2.0]`)},
-		"series_greater":             {ex(`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[false,false,true]`)},
-		"series_less_equals":         {ex(`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[true,true,false]`)},
-		"series_sum":                 {ex(`series_sum(dynamic([1, 2, 3, 4]))`, `10`)},
-		"series_product":             {ex(`series_product(dynamic([1, 2, 3, 4]))`, `24`)},
-		"series_magnitude":           {ex(`series_magnitude(dynamic([3, 4]))`, `5`)},
-		"series_dot_product":         {ex(`series_dot_product(dynamic([1, 2, 3]), 10)`, `60`)},
-		"series_cosine_similarity":   {ex(`series_cosine_similarity(dynamic([0.1,0.2,0.1,0.2]), dynamic([0.11,0.2,0.11,0.21]))`, `0.99935343825504`)},
+		"series_abs":         {ex(`series_abs(dynamic([-6.5, 0, 8.2, "x"]))`, `[6.5,0.0,8.2,null]`)},
+		"series_sign":        {ex(`series_sign(dynamic([-6, 0, 8]))`, `[-1,0,1]`)},
+		"series_add":         {ex(`series_add(dynamic([1, 2, 4]), dynamic([4, 2]))`, `[5,4,null]`)},
+		"series_multiply":    {ex(`series_multiply(dynamic([1, 2.5]), 2)`, `[2,5.0]`)},
+		"series_divide":      {ex(`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 0]))`, `[0.25,1.0,"Infinity"]`)},
+		"series_pow":         {ex(`series_pow(dynamic([2, 4]), dynamic([3, 0.5]))`, `[8.0,2.0]`)},
+		"series_greater":     {ex(`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[false,false,true]`)},
+		"series_less_equals": {ex(`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, `[true,true,false]`)},
+		"series_sum":         {ex(`series_sum(dynamic([1, 2, 3, 4]))`, `10`)},
+		"series_product":     {ex(`series_product(dynamic([1, 2, 3, 4]))`, `24`)},
+		"series_magnitude":   {ex(`series_magnitude(dynamic([3, 4]))`, `5`)},
+		"series_dot_product": {ex(`series_dot_product(dynamic([1, 2, 3]), 10)`, `60`)},
+		"series_cosine_similarity": {ex(`series_cosine_similarity(dynamic([0.1,0.2,0.1,0.2]), dynamic([0.11,0.2,0.11,0.21]))`, `0.99935343825504`),
+			ex(`series_cosine_similarity(dynamic([3,4]), dynamic([3,4]), 5, 5)`, `1`),
+			ex(`series_cosine_similarity(dynamic([3,4]), dynamic([3,4]), 10)`, `0.5`)},
 		"series_pearson_correlation": {ex(`series_pearson_correlation(dynamic([1,2,3,4,5]), dynamic([2,4,6,8,10]))`, `1`)},
 		"series_fill_forward":        {ex(`series_fill_forward(dynamic([null, 1, null, null, 3]))`, `[null,1,1,1,3]`)},
 		"series_fill_backward":       {ex(`series_fill_backward(dynamic([111, null, 36, 41, null, null, 16, 61, 33, null, null]))`, `[111,36,36,41,16,16,16,61,33,null,null]`)},

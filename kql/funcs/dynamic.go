@@ -11,20 +11,20 @@ import (
 // arguments to dynamic: an argument that should be an array but is not gives null.
 func dynamicFuncs() []*Func {
 	const (
-		a  = dynAny
-		d  = dynDynamic
-		s  = dynString
-		in = dynInteger
-		b  = dynBool
+		a  = argAny
+		d  = argDynamic
+		s  = argStringOnly
+		in = argInteger
+		b  = argBool
 	)
 	D, L, S, R, B := types.Dynamic, types.Long, types.String, types.Real, types.Bool
-	fn := func(name string, min, max int, result types.Type, classes []dynTypeClass, naming NameRule,
+	fn := func(name string, min, max int, result types.Type, classes []argKind, naming NameRule,
 		doc string, kernel ScalarKernel, examples []Example, aliases ...string) *Func {
 		return &Func{Name: name, Aliases: aliases, Kind: Scalar, MinArgs: min, MaxArgs: max,
-			Result: dynFixed(name, result, classes...), Naming: naming, Doc: doc,
+			Result: returns(name, result, classes...), Naming: naming, Doc: doc,
 			Examples: examples, Scalar: kernel}
 	}
-	cs := func(c ...dynTypeClass) []dynTypeClass { return c }
+	cs := func(c ...argKind) []argKind { return c }
 	ex := func(pairs ...string) []Example {
 		out := make([]Example, 0, len(pairs)/2)
 		for i := 0; i+1 < len(pairs); i += 2 {
@@ -41,7 +41,7 @@ func dynamicFuncs() []*Func {
 		}
 		for i := 0; i < len(args); i += 2 {
 			if t := args[i]; t != types.String && t != types.Dynamic && t != types.Unknown {
-				return types.Unknown, dynArgError("bag_pack", i, "a key of type string", t)
+				return types.Unknown, argError("bag_pack", i, "a key of type string", t)
 			}
 		}
 		return types.Dynamic, nil
@@ -60,12 +60,12 @@ func dynamicFuncs() []*Func {
 		// make_set via toscalar, a dynamic([...]) literal, parse_user_agent), but socfeed's
 		// types do not tell those from other dynamic values, and rejecting every dynamic
 		// argument would reject parse_json(AdditionalFields), which it accepts.
-		fn("parse_json", 1, 1, D, cs(dynStringOrDyn), NameNone, // named by kustoNaming
+		fn("parse_json", 1, 1, D, cs(argString), NameNone, // named by kustoNaming
 			"the dynamic value that JSON text denotes; text that is not JSON becomes a dynamic string",
 			dynParseJSON, ex(`parse_json('{"a":123, "b":"x"}').a`, `123`,
 				`parse_json('{"duration":{"value":118.0}}')`, `{"duration":{"value":118}}`,
 				`parse_json("not json")`, `not json`), "todynamic", "parsejson", "toobject"),
-		fn("split", 2, 3, D, cs(dynStringOrDyn, dynStringOrDyn, in), NameNone,
+		fn("split", 2, 3, D, cs(argString, argString, in), NameNone,
 			"an array of the substrings between occurrences of the delimiter, or only the one at requestedIndex",
 			dynSplit, ex(`split("aa_bb", "_")`, `["aa","bb"]`, `split("aaa_bbb_ccc", "_", 1)`, `["bbb"]`,
 				`split("", "_")`, `[""]`, `split("a__b", "_")`, `["a","","b"]`, `split("aabbcc", "bb")`, `["aa","cc"]`)),

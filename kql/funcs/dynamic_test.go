@@ -218,9 +218,9 @@ func TestDynamicDeclarations(t *testing.T) {
 		want string
 	}{
 		{"bag_pack", []types.Type{types.String}, "bag_pack(): expected key-value pairs, found 1 arguments"},
-		{"bag_pack", []types.Type{types.Long, types.Long}, "argument 1 of bag_pack(): expected a key of type string, found long"},
-		{"split", []types.Type{types.String, types.Long}, "argument 2 of split(): expected a value of type string or dynamic, found long"},
-		{"array_slice", []types.Type{types.Dynamic, types.String, types.Long}, "argument 2 of array_slice(): expected an integer value (int or long), found string"},
+		{"bag_pack", []types.Type{types.Long, types.Long}, "bag_pack(): argument 1: expected a key of type string, found long"},
+		{"split", []types.Type{types.String, types.Long}, "split(): argument 2: expected a value of type string, found long"},
+		{"array_slice", []types.Type{types.Dynamic, types.String, types.Long}, "array_slice(): argument 2: expected a value of type int or long, found string"},
 	} {
 		f, _ := NewRegistry(dynamicFuncs()...).Lookup(tt.fn)
 		if _, err := f.Result(tt.args); err == nil || err.Error() != tt.want {

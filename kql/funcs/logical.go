@@ -33,7 +33,7 @@ func commonType(name string, common types.Type, t types.Type, i int) (types.Type
 	case t.IsNumeric() && common.IsNumeric():
 		return widerNumber(common, t), nil
 	}
-	return types.Unknown, argError(name, i, common.String(), t)
+	return types.Unknown, argTypeError(name, i, common.String(), t)
 }
 
 // commonNonDynamic is the result type of iff and case given their value arguments' types:
@@ -95,7 +95,7 @@ func logicalFuncs() []*Func {
 				return types.Unknown, nil
 			}
 			if !argBool.accepts(args[0]) {
-				return types.Unknown, argError(name, 0, "bool", args[0])
+				return types.Unknown, argTypeError(name, 0, "bool", args[0])
 			}
 			return commonNonDynamic(args[1:3]), nil
 		}
@@ -133,7 +133,7 @@ func logicalFuncs() []*Func {
 				for i, t := range args {
 					if i%2 == 0 && i < len(args)-1 {
 						if !argBool.accepts(t) {
-							return types.Unknown, argError("case", i, "bool", t)
+							return types.Unknown, argTypeError("case", i, "bool", t)
 						}
 						continue
 					}

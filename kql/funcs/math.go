@@ -327,7 +327,7 @@ func extremeOf(name string, sign int, examples ...Example) *Func {
 				case t.IsNumeric() && common.IsNumeric():
 					common = widerNumber(common, t)
 				default:
-					return types.Unknown, argError(name, i, common.String(), t)
+					return types.Unknown, argTypeError(name, i, common.String(), t)
 				}
 			}
 			return common, nil
@@ -411,15 +411,15 @@ func binResult(name string) func([]types.Type) (types.Type, error) {
 			return types.Real, nil
 		case v == types.DateTime || v == types.TimeSpan:
 			if size != types.Unknown && size != types.TimeSpan && size != types.Dynamic && !size.IsNumeric() {
-				return types.Unknown, argError(name, 1, "timespan", size)
+				return types.Unknown, argTypeError(name, 1, "timespan", size)
 			}
 			if len(args) > 2 && args[2] != types.Unknown && args[2] != v && args[2] != types.Dynamic {
-				return types.Unknown, argError(name, 2, v.String(), args[2])
+				return types.Unknown, argTypeError(name, 2, v.String(), args[2])
 			}
 			return v, nil
 		}
 		if size == types.TimeSpan || size == types.DateTime {
-			return types.Unknown, argError(name, 1, "number", size)
+			return types.Unknown, argTypeError(name, 1, "number", size)
 		}
 		if size == types.Real || v == types.Real {
 			return types.Real, nil

@@ -1,5 +1,11 @@
 package funcs
 
+import (
+	"strings"
+
+	"github.com/socfeed/socfeed/kql/types"
+)
+
 // kustoNaming is how Kusto.Language names the result column of each scalar function when
 // the query gives no name (its Functions.cs, ResultNameKind), for the functions whose rule
 // is not "none". [Default] applies it to the registry, so the rules live in one table that
@@ -63,4 +69,23 @@ func applyKustoNaming(fs []*Func) {
 			}
 		}
 	}
+}
+
+// dynNameFragment turns a constant into a column-name fragment as Kusto does for
+// percentile(x, 99.9) → percentile_x_99_9: its text with every character that is not a
+// letter, digit or '_' replaced by '_'.
+func dynNameFragment(v types.Value) string {
+	var text string
+	switch v.Type {
+	case types.Real:
+		text = types.FormatReal(v.F)
+	default:
+		text = v.String()
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, text)
 }

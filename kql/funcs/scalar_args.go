@@ -6,22 +6,28 @@ import (
 	"github.com/socfeed/socfeed/kql/types"
 )
 
-// argKind says which argument types a scalar function's parameter accepts. Unknown is
-// always accepted: the checker has already reported why the type is unknown.
+// argKind says which argument types a function's parameter accepts; every function's
+// Result rule checks its arguments with these (see [checkArgs]). Unknown is always
+// accepted: the checker has already reported why the type is unknown. Dynamic is accepted
+// wherever Kusto converts a dynamic argument at run time, which is everywhere but
+// argOrderable and argStringOnly.
 type argKind uint8
 
 const (
-	argAny      argKind = iota // any scalar, dynamic included
-	argString                  // string; dynamic too, read through tostring()
-	argText                    // any scalar, read through tostring()
-	argNumber                  // int, long, real or decimal
-	argInteger                 // int or long
-	argBool                    // bool
-	argDateTime                // datetime
-	argTimeSpan                // timespan
-	argDynamic                 // dynamic
-	argBinnable                // number, datetime or timespan: what bin() rounds
-	argTimeLike                // datetime or timespan
+	argAny        argKind = iota // any scalar, dynamic included
+	argString                    // string; dynamic too, read through tostring()
+	argText                      // any scalar, read through tostring()
+	argNumber                    // int, long, real or decimal
+	argInteger                   // int or long
+	argBool                      // bool
+	argDateTime                  // datetime
+	argTimeSpan                  // timespan
+	argDynamic                   // dynamic
+	argBinnable                  // number, datetime or timespan: what bin() rounds
+	argTimeLike                  // datetime or timespan
+	argSummable                  // number or timespan: what sum() adds
+	argOrderable                 // any scalar but dynamic: what min(), max() and arg_max() compare
+	argStringOnly                // string, and not dynamic
 )
 
 func (k argKind) accepts(t types.Type) bool {
@@ -49,28 +55,50 @@ func (k argKind) accepts(t types.Type) bool {
 		return t.IsNumeric() || t == types.DateTime || t == types.TimeSpan || t == types.Dynamic
 	case argTimeLike:
 		return t == types.DateTime || t == types.TimeSpan || t == types.Dynamic
+	case argSummable:
+		return t.IsNumeric() || t == types.TimeSpan || t == types.Dynamic
+	case argOrderable:
+		return t != types.Dynamic
+	case argStringOnly:
+		return t == types.String
 	}
 	return false
 }
 
+// String names the types the kind accepts, for error messages.
 func (k argKind) String() string {
 	return [...]string{
-		argAny:      "scalar",
-		argString:   "string",
-		argText:     "scalar",
-		argNumber:   "number",
-		argInteger:  "int or long",
-		argBool:     "bool",
-		argDateTime: "datetime",
-		argTimeSpan: "timespan",
-		argDynamic:  "dynamic",
-		argBinnable: "number, datetime or timespan",
-		argTimeLike: "datetime or timespan",
+		argAny:        "scalar",
+		argString:     "string",
+		argText:       "scalar",
+		argNumber:     "number",
+		argInteger:    "int or long",
+		argBool:       "bool",
+		argDateTime:   "datetime",
+		argTimeSpan:   "timespan",
+		argDynamic:    "dynamic",
+		argBinnable:   "number, datetime or timespan",
+		argTimeLike:   "datetime or timespan",
+		argSummable:   "number or timespan",
+		argOrderable:  "scalar but dynamic",
+		argStringOnly: "string",
 	}[k]
 }
 
+// want describes what the kind accepts, for "expected ..." in error messages.
+func (k argKind) want() string {
+	switch k {
+	case argAny, argText:
+		return "a scalar value"
+	case argOrderable:
+		return "a scalar value that is not dynamic"
+	}
+	return "a value of type " + k.String()
+}
+
 // checkArgs checks each argument against params; the last param repeats for any further
-// arguments. The error names the function and the 1-based argument.
+// arguments, and no params accept anything. The error names the function and the 1-based
+// argument.
 func checkArgs(name string, args []types.Type, params []argKind) error {
 	if len(params) == 0 {
 		return nil
@@ -78,14 +106,22 @@ func checkArgs(name string, args []types.Type, params []argKind) error {
 	for i, t := range args {
 		k := params[min(i, len(params)-1)]
 		if !k.accepts(t) {
-			return argError(name, i, k.String(), t)
+			return argError(name, i, k.want(), t)
 		}
 	}
 	return nil
 }
 
+// argTypeError reports that argument i (0-based) of a function is not of the type named
+// by want.
+func argTypeError(name string, i int, want string, found types.Type) error {
+	return argError(name, i, "a value of type "+want, found)
+}
+
+// argError reports that argument i (0-based) of a function is not what the phrase want
+// describes ("a percentile between 0 and 100").
 func argError(name string, i int, want string, found types.Type) error {
-	return fmt.Errorf("%s(): argument %d: expected a value of type %s, found %s", name, i+1, want, found)
+	return fmt.Errorf("%s(): argument %d: expected %s, found %s", name, i+1, want, found)
 }
 
 // returns gives a Result rule: arguments checked against params, result type ret.

@@ -46,6 +46,10 @@ func seriesOutputs(name string) ([]seriesOutput, bool) {
 		return seriesDecomposeOut, true
 	case "series_decompose_anomalies":
 		return seriesDecomposeAnomaliesOut, true
+	case "series_periods_detect":
+		return seriesPeriodsDetectOut, true
+	case "series_periods_validate":
+		return seriesPeriodsValidateOut, true
 	}
 	return nil, false
 }
@@ -83,6 +87,10 @@ func MultiKernelFor(name string) (MultiKernel, bool) {
 		return seriesDecompose, true
 	case "series_decompose_anomalies":
 		return seriesDecomposeAnomalies, true
+	case "series_periods_detect":
+		return seriesPeriodsDetect, true
+	case "series_periods_validate":
+		return seriesPeriodsValidate, true
 	}
 	return nil, false
 }
@@ -238,21 +246,21 @@ func seriesFirst(k MultiKernel) ScalarKernel {
 func seriesFuncs() []*Func {
 	return []*Func{
 		{Name: "series_stats", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_stats", types.Real, dynDynamic, dynBool),
+			Result: returns("series_stats", types.Real, argDynamic, argBool),
 			Doc:    "statistics of a numeric array in seven columns: min, min_idx, max, max_idx, avg, stdev, variance",
 			Scalar: seriesFirst(seriesStats)},
 		{Name: "series_stats_dynamic", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-			Result: dynFixed("series_stats_dynamic", types.Dynamic, dynDynamic, dynBool),
+			Result: returns("series_stats_dynamic", types.Dynamic, argDynamic, argBool),
 			Doc:    "the statistics of series_stats as one property bag",
 			Scalar: seriesBag(seriesStatsOut, seriesStats),
 			Examples: []Example{{Expr: `series_stats_dynamic(dynamic([23, 46, 23, 87, 4, 8, 3, 75, 2, 56, 13, 75, 32, 16, 29]))`,
 				Want: `{"min":2.0,"min_idx":8,"max":87.0,"max_idx":3,"avg":32.8,"stdev":28.503633853548269,"variance":812.45714285714291}`}}},
 		{Name: "series_fit_line", Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed("series_fit_line", types.Real, dynDynamic),
+			Result: returns("series_fit_line", types.Real, argDynamic),
 			Doc:    "a linear regression of a numeric array in six columns: rsquare, slope, variance, rvariance, interception, line_fit",
 			Scalar: seriesFirst(seriesFitLine)},
 		{Name: "series_fit_line_dynamic", Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed("series_fit_line_dynamic", types.Dynamic, dynDynamic),
+			Result: returns("series_fit_line_dynamic", types.Dynamic, argDynamic),
 			Doc:    "the linear regression of series_fit_line as one property bag",
 			Scalar: seriesBag(seriesFitLineOut, seriesFitLine)},
 	}

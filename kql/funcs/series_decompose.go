@@ -53,40 +53,40 @@ var (
 // seriesDecomposeFuncs declares the functions of this file.
 func seriesDecomposeFuncs() []*Func {
 	const (
-		d  = dynDynamic
-		n  = dynNumber
-		in = dynInteger
-		s  = dynString
+		d  = argDynamic
+		n  = argNumber
+		in = argInteger
+		s  = argStringOnly
 	)
 	return []*Func{
 		{Name: "series_outliers", Kind: Scalar, MinArgs: 1, MaxArgs: 6,
-			Result: dynFixed("series_outliers", types.Dynamic, d, s, n, n, n, in),
+			Result: returns("series_outliers", types.Dynamic, d, s, n, n, n, in),
 			Doc:    "a Tukey's-fence anomaly score per element: beyond ±1.5 marks a rise or decline anomaly ('ctukey' uses the 10th-90th percentiles by default, 'tukey' the quartiles)",
 			Examples: []Example{
 				{Expr: `series_outliers(dynamic([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]), "tukey")`, Want: `[-0.5,-0.3,-0.1,0.0,0.0,0.0,0.0,0.0,0.1,0.3,18.3]`},
 			},
 			Scalar: seriesOutliers},
 		{Name: "series_decompose", Kind: Scalar, MinArgs: 1, MaxArgs: 5,
-			Result: dynFixed("series_decompose", types.Dynamic, d, in, s, in, n),
+			Result: returns("series_decompose", types.Dynamic, d, in, s, in, n),
 			Doc:    "the series split into four columns: baseline (seasonal + trend), seasonal, trend and residual",
 			Scalar: seriesFirst(seriesDecompose)},
 		{Name: "series_decompose_anomalies", Kind: Scalar, MinArgs: 1, MaxArgs: 7,
-			Result: dynFixed("series_decompose_anomalies", types.Dynamic, d, n, in, s, in, s, n),
+			Result: returns("series_decompose_anomalies", types.Dynamic, d, n, in, s, in, s, n),
 			Doc:    "anomalies of the series' residual after decomposition, in three columns: ad_flag (+1, -1, 0), ad_score and baseline",
 			Scalar: seriesFirst(seriesDecomposeAnomalies)},
 		{Name: "series_decompose_forecast", Kind: Scalar, MinArgs: 2, MaxArgs: 5,
-			Result: dynFixed("series_decompose_forecast", types.Dynamic, d, in, in, s, n),
+			Result: returns("series_decompose_forecast", types.Dynamic, d, in, in, s, n),
 			Doc:    "the decomposition baseline learned without the last Points elements, which it forecasts",
 			Examples: []Example{
 				{Expr: `series_decompose_forecast(dynamic([1, 2, 3, 4, 5, 6, 0, 0]), 2, 0, "linefit")`, Want: `[1.0,2.0,3.0,4.0,5.0,6.0,7.0,8.0]`},
 			},
 			Scalar: seriesDecomposeForecast},
 		{Name: "series_fit_2lines", Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed("series_fit_2lines", types.Real, d),
+			Result: returns("series_fit_2lines", types.Real, d),
 			Doc:    "a two-segment linear regression in fifteen columns: rsquare, split_idx, variance, rvariance, line_fit, then right_ and left_ rsquare, slope, interception, variance and rvariance",
 			Scalar: seriesFirst(seriesFit2Lines)},
 		{Name: "series_fit_2lines_dynamic", Kind: Scalar, MinArgs: 1, MaxArgs: 1,
-			Result: dynFixed("series_fit_2lines_dynamic", types.Dynamic, d),
+			Result: returns("series_fit_2lines_dynamic", types.Dynamic, d),
 			Doc:    "the two-segment regression of series_fit_2lines as one property bag",
 			Scalar: seriesBag(seriesFit2LinesOut, seriesFit2Lines)},
 	}

@@ -19,10 +19,10 @@ func TestKustoSignatureRules(t *testing.T) {
 	}{
 		{"parse_json", []types.Type{S}, D, ""},
 		{"todynamic", []types.Type{D}, D, ""}, // todynamic(AdditionalFields) checks clean
-		{"parse_json", []types.Type{L}, types.Unknown, "argument 1 of parse_json(): expected a value of type string or dynamic, found long"},
+		{"parse_json", []types.Type{L}, types.Unknown, "parse_json(): argument 1: expected a value of type string, found long"},
 		{"count", nil, L, ""},
 		{"count", []types.Type{B}, L, ""},
-		{"count", []types.Type{L}, types.Unknown, "argument 1 of count(): expected a value of type bool, found long"},
+		{"count", []types.Type{L}, types.Unknown, "count(): argument 1: expected a value of type bool, found long"},
 	}
 	for _, tt := range tests {
 		f, ok := reg.Lookup(tt.fn)

@@ -172,7 +172,7 @@ func userAgentFuncs() []*Func {
 	p := newUAParser()
 	return []*Func{{
 		Name: "parse_user_agent", Kind: Scalar, MinArgs: 1, MaxArgs: 2,
-		Result: dynFixed("parse_user_agent", types.Dynamic, dynStringOrDyn, dynStringOrDyn),
+		Result: returns("parse_user_agent", types.Dynamic, argString, argString),
 		Doc:    "the browser, operating system and/or device a user-agent string names, as uap-core families and versions",
 		Examples: []Example{
 			ex(`parse_user_agent("Mozilla/5.0 (Windows; U; en-US) AppleWebKit/531.9 (KHTML, like Gecko) AdobeAIR/2.5.1", "browser")`,

@@ -63,7 +63,7 @@ func winConst(call WindowCall, fn string, i int, def int64) (int64, error) {
 	}
 	v, ok := dynLong(call.Args[i][0])
 	if !ok {
-		return 0, fmt.Errorf("argument %d of %s(): expected a constant integer", i+1, fn)
+		return 0, fmt.Errorf("%s(): argument %d: expected a constant integer", fn, i+1)
 	}
 	return v, nil
 }
@@ -98,7 +98,7 @@ func winShift(dir int) WindowKernel {
 			return nil, err
 		}
 		if off < 0 {
-			return nil, fmt.Errorf("argument 2 of %s(): expected a non-negative offset, found %d", fn, off)
+			return nil, fmt.Errorf("%s(): argument 2: expected a non-negative offset, found %d", fn, off)
 		}
 		def := types.NullOf(call.Types[0])
 		if len(call.Args) > 2 && call.Rows > 0 {
@@ -222,37 +222,37 @@ func windowFuncs() []*Func {
 		return &Func{Name: name, Kind: Window, MinArgs: min, MaxArgs: max, Result: result, Naming: NameNone, Doc: doc}
 	}
 	// row_rank is the function's earlier name, still accepted by Kusto.Language.
-	rowRankDense := win("row_rank_dense", 1, 2, dynFixed("row_rank_dense", types.Long, dynNotDyn, dynBool),
+	rowRankDense := win("row_rank_dense", 1, 2, returns("row_rank_dense", types.Long, argOrderable, argBool),
 		"a rank that grows by one each time the term changes")
 	rowRankDense.Aliases = []string{"row_rank"}
 	return []*Func{
-		win("row_number", 0, 2, dynFixed("row_number", types.Long, dynInteger, dynBool),
+		win("row_number", 0, 2, returns("row_number", types.Long, argInteger, argBool),
 			"the row's index in the serialized row set, from StartingIndex (1), restarting where restart is true"),
-		win("prev", 1, 3, dynSameAsFirst("prev", dynAny, dynInteger, dynAny),
+		win("prev", 1, 3, returnsArg("prev", 0, types.Dynamic, argAny, argInteger, argAny),
 			"the column's value offset rows (1) before the current row, or the default (null)"),
-		win("next", 1, 3, dynSameAsFirst("next", dynAny, dynInteger, dynAny),
+		win("next", 1, 3, returnsArg("next", 0, types.Dynamic, argAny, argInteger, argAny),
 			"the column's value offset rows (1) after the current row, or the default (null)"),
 		win("row_cumsum", 1, 2, func(args []types.Type) (types.Type, error) {
-			if err := dynCheck("row_cumsum", args, dynNumber, dynBool); err != nil {
+			if err := checkArgs("row_cumsum", args, []argKind{argNumber, argBool}); err != nil {
 				return types.Unknown, err
 			}
 			return aggSumType(args[0]), nil
 		}, "the cumulative sum of the term, reset to 0 where restart is true"),
 		win("row_window_session", 3, 4, func(args []types.Type) (types.Type, error) {
 			if len(args) > 0 && args[0] != types.DateTime && args[0] != types.Unknown {
-				return types.Unknown, dynArgError("row_window_session", 0, "a value of type datetime", args[0])
+				return types.Unknown, argTypeError("row_window_session", 0, "datetime", args[0])
 			}
 			for i := 1; i < min(len(args), 3); i++ {
 				if args[i] != types.TimeSpan && args[i] != types.Unknown {
-					return types.Unknown, dynArgError("row_window_session", i, "a value of type timespan", args[i])
+					return types.Unknown, argTypeError("row_window_session", i, "timespan", args[i])
 				}
 			}
-			if err := dynCheck("row_window_session", args, dynAny, dynAny, dynAny, dynBool); err != nil {
+			if err := checkArgs("row_window_session", args, []argKind{argAny, argAny, argAny, argBool}); err != nil {
 				return types.Unknown, err
 			}
 			return types.DateTime, nil
 		}, "the datetime that starts the row's session"),
-		win("row_rank_min", 1, 2, dynFixed("row_rank_min", types.Long, dynNotDyn, dynBool),
+		win("row_rank_min", 1, 2, returns("row_rank_min", types.Long, argOrderable, argBool),
 			"the row number of the first row whose term equals the current row's"),
 		rowRankDense,
 	}

@@ -264,6 +264,8 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 		return b.scanOp(op, in, sc)
 	case *syntax.ProjectByNamesOp:
 		return b.projectByNames(op, in, sc)
+	case *syntax.ReduceOp:
+		return b.reduce(op, in, sc)
 	case *syntax.BadOperator:
 		return nil, errAt(op, "cannot plan an operator that did not parse")
 	}

@@ -173,6 +173,8 @@ func Label(n Node) string {
 		return fmt.Sprintf("pivot %s by %s(%s) [%s]", x.Col, x.Agg.Name, exprList(x.Agg.Args), fieldList(x.Fields))
 	case *Partition:
 		return "partition by " + x.By.String()
+	case *Reduce:
+		return x.label()
 	case *SubInput:
 		return "subquery-input"
 	}

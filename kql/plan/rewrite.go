@@ -246,6 +246,8 @@ func rewriteInputs(n Node, fn func(Node) Node) {
 		x.Input = fn(x.Input)
 	case *IPLookup:
 		x.Input, x.Lookup = fn(x.Input), fn(x.Lookup)
+	case *Reduce:
+		x.Input = fn(x.Input)
 	case *Partition:
 		x.Input = fn(x.Input)
 		x.Sub = fn(x.Sub)
@@ -364,6 +366,8 @@ func need(n Node, out []bool, scans map[*Scan][]bool) {
 			}
 			need(in, m, scans)
 		}
+	case *Reduce:
+		x.need(out, scans)
 	default:
 		for _, in := range n.Inputs() {
 			need(in, allTrue(len(in.Schema())), scans)
@@ -478,6 +482,8 @@ func nodeExprs(n Node) []Expr {
 			aggArgs(l.Agg)
 		}
 	case *Partition:
+		es = append(es, x.By)
+	case *Reduce:
 		es = append(es, x.By)
 	case *Pivot:
 		es = append(es, x.Col)
