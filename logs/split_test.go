@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/socfeed/socfeed/schema"
 )
 
 // loadedTables renders every table of a load, rows and schema, for comparisons.
@@ -331,5 +332,75 @@ func TestCSVRecordEnd(t *testing.T) {
 		if got := csvRecordEnd([]byte(c.in), 0); got != c.want {
 			t.Errorf("csvRecordEnd(%q) = %d, want %d", c.in, got, c.want)
 		}
+	}
+}
+
+// csvSignins returns n SigninLogs rows as the portal's CSV export writes them: a
+// datetime header with its time zone, JSON columns quoted with doubled quotes, and a
+// field with a line break in every tenth row.
+func csvSignins(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("\ufeffTimeGenerated [UTC],UserPrincipalName,AppDisplayName,ResultType,IPAddress,DeviceDetail,LocationDetails,Status,ConditionalAccessPolicies,UserAgent,CorrelationId,ResultDescription\r\n")
+	apps := []string{"Azure Portal", "Microsoft Teams", "Office 365 Exchange Online"}
+	for i := 0; i < n; i++ {
+		desc := ""
+		if i%10 == 0 {
+			desc = "\"first line\nsecond, \"\"quoted\"\" line\""
+		}
+		fmt.Fprintf(&b, "\"1/5/2024, %d:%02d:%02d.000 AM\",user%d@contoso.com,%s,%d,203.0.113.%d,\"{\"\"deviceId\"\":\"\"\"\",\"\"operatingSystem\"\":\"\"Windows 10\"\",\"\"browser\"\":\"\"Edge 120.0.0\"\"}\",\"{\"\"city\"\":\"\"Oslo\"\",\"\"countryOrRegion\"\":\"\"NO\"\",\"\"geoCoordinates\"\":{\"\"latitude\"\":59.91,\"\"longitude\"\":10.75}}\",\"{\"\"errorCode\"\":%d}\",\"[{\"\"id\"\":\"\"p1\"\",\"\"displayName\"\":\"\"Require MFA\"\",\"\"result\"\":\"\"notApplied\"\"}]\",Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36,%08x-d565-478b-bc95-8b4f0d468fe1,%s\r\n",
+			1+i/3600%11, i/60%60, i%60, i%300, apps[i%len(apps)], []int{0, 0, 50126}[i%3], i%250, []int{0, 0, 50126}[i%3], i, desc)
+	}
+	return b.Bytes()
+}
+
+// benchLoad loads path b.N times and reports MB/s and allocations. Peak memory (RSS)
+// against the input is measured on a large file by scripts/bench-ingest.sh: in a
+// benchmark the garbage of earlier loops hides it.
+func benchLoad(b *testing.B, path string, size int, table string, rows int, opts Options) {
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, rep, err := Load(context.Background(), []string{path}, opts)
+		if err != nil || rep.Rows[table] != rows || len(rep.Rejected) != 0 {
+			b.Fatalf("Load: %v, rows %v, rejected %v", err, rep.Rows, rep.Rejected)
+		}
+	}
+}
+
+func BenchmarkLoadJSONArray(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(synthSignins(30000, 0)), []byte("\n"))
+	dir := b.TempDir()
+	for _, shape := range []struct{ name, file, open, close string }{
+		{"array", "SigninLogs.json", "[\n", "\n]\n"},
+		{"records", "capture.json", `{"records":[`, "]}"},
+	} {
+		data := append(append([]byte(shape.open), bytes.Join(lines, []byte(",\n"))...), shape.close...)
+		if shape.name == "records" {
+			// Event Hub captures hold diagnostic-settings envelopes.
+			data = bytes.ReplaceAll(data, []byte(`{"TenantId"`), []byte(`{"time":"2024-01-05T10:00:00Z","category":"SignInLogs","properties":{"TenantId"`))
+			data = bytes.ReplaceAll(data, []byte(`"Type":"SigninLogs"}`), []byte(`"Type":"SigninLogs"}}`))
+		}
+		path := filepath.Join(dir, shape.file)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", shape.name, workers), func(b *testing.B) {
+				benchLoad(b, path, len(data), "SigninLogs", 30000, Options{Catalog: schema.Default(), Workers: workers})
+			})
+		}
+	}
+}
+
+func BenchmarkLoadCSV(b *testing.B) {
+	data := csvSignins(60000)
+	path := filepath.Join(b.TempDir(), "SigninLogs.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			benchLoad(b, path, len(data), "SigninLogs", 60000, Options{Catalog: schema.Default(), Workers: workers})
+		})
 	}
 }
