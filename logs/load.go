@@ -16,8 +16,10 @@
 //
 // Column types follow the table's schema in the catalog; columns the schema does not know,
 // and tables it does not know, get inferred types. JSON is parsed straight into column
-// builders by a streaming tokenizer, without a tree per row; JSON-lines files stream
-// through a bounded buffer in chunks that the workers parse in parallel. Rows that cannot
+// builders by a streaming tokenizer, without a tree per row. Text files stream through a
+// bounded buffer in chunks that the workers parse in parallel: JSON lines cut at line
+// ends, JSON arrays and the records/value arrays of captures and Graph pages cut between
+// elements, CSV cut between records (split.go). Rows that cannot
 // be read are kept aside in the [Report] with file, line and reason; nothing is dropped
 // silently. With [Options.Dedup], rows repeated by export retries are dropped by their
 // record id ([RecordIDColumn]) and counted.

@@ -404,3 +404,41 @@ func BenchmarkLoadCSV(b *testing.B) {
 		})
 	}
 }
+
+// FuzzSplit loads a file in one piece and in small chunks: neither may panic, and for
+// valid JSON, or CSV without quotes, both must give the same tables and rejections.
+func FuzzSplit(f *testing.F) {
+	f.Add([]byte("[" + fmt.Sprintf(tricky, 1, 1) + "," + fmt.Sprintf(tricky, 2, 2) + "]"), false)
+	f.Add([]byte(`{"@odata.context":"x","value":[{"createdDateTime":"2024-01-01T00:00:00Z","id":"a]"}],"@odata.nextLink":"y"}`), false)
+	f.Add([]byte("{\"records\":[{\"time\":\"2024-02-02T08:00:00Z\",\"category\":\"SignInLogs\",\"properties\":{\"id\":\"s\"}}]}\n{\"records\":[]}"), false)
+	f.Add([]byte("[1,{\"a\":[}],\n{\"TimeGenerated\":\"2024-01-01T00:00:00Z\"}]"), false)
+	f.Add([]byte("TimeGenerated,OperationName\n2024-01-01T00:00:00Z,\"a\nb\"\"c\"\n2024-01-01T00:00:01Z,x\"y\n"), true)
+	cat := schema.Default()
+	f.Fuzz(func(t *testing.T, data []byte, isCSV bool) {
+		name := "AuditLogs.json"
+		if isCSV {
+			name = "AuditLogs.csv"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds0, rep0, err := Load(context.Background(), []string{path}, Options{Catalog: cat, Workers: 1, ChunkSize: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds1, rep1, err := Load(context.Background(), []string{path}, Options{Catalog: cat, Workers: 2, ChunkSize: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isCSV && bytes.IndexByte(data, '"') >= 0 || !isCSV && !validJSON(data) {
+			return
+		}
+		if diff := cmp.Diff(rep0.Rejected, rep1.Rejected); diff != "" {
+			t.Errorf("rejections (-one piece +chunked):\n%s", diff)
+		}
+		if diff := cmp.Diff(loadedTables(ds0), loadedTables(ds1)); diff != "" {
+			t.Errorf("tables (-one piece +chunked):\n%s", diff)
+		}
+	})
+}

@@ -64,6 +64,9 @@ func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n
 				} else {
 					lines = splitJSON(fd)
 				}
+				if fd.readErr == nil {
+					return lines, "", nil // stopped before the end: a bad CSV header, or send refused
+				}
 				readErr = fd.readErr
 				break
 			}
