@@ -408,7 +408,7 @@ func BenchmarkLoadCSV(b *testing.B) {
 // FuzzSplit loads a file in one piece and in small chunks: neither may panic, and for
 // valid JSON, or CSV without quotes, both must give the same tables and rejections.
 func FuzzSplit(f *testing.F) {
-	f.Add([]byte("[" + fmt.Sprintf(tricky, 1, 1) + "," + fmt.Sprintf(tricky, 2, 2) + "]"), false)
+	f.Add([]byte("["+fmt.Sprintf(tricky, 1, 1)+","+fmt.Sprintf(tricky, 2, 2)+"]"), false)
 	f.Add([]byte(`{"@odata.context":"x","value":[{"createdDateTime":"2024-01-01T00:00:00Z","id":"a]"}],"@odata.nextLink":"y"}`), false)
 	f.Add([]byte("{\"records\":[{\"time\":\"2024-02-02T08:00:00Z\",\"category\":\"SignInLogs\",\"properties\":{\"id\":\"s\"}}]}\n{\"records\":[]}"), false)
 	f.Add([]byte("[1,{\"a\":[}],\n{\"TimeGenerated\":\"2024-01-01T00:00:00Z\"}]"), false)
