@@ -66,7 +66,7 @@ func writeFile(t *testing.T, name, data string) string {
 // tricky is a record whose strings hold the characters that end elements and arrays.
 const tricky = `{"TimeGenerated":"2024-03-01T00:00:0%dZ","OperationName":"op %d ], } { [ , \" \\\" \\","Result":"a\"]b","TargetResources":[[1,2],[{"x":"]"}],[]],"AdditionalDetails":[{"key":"k,\"{","value":"v]"}]}`
 
-func trickyRows(n int, sep string) []string {
+func trickyRows(n int) []string {
 	var rows []string
 	for i := 0; i < n; i++ {
 		rows = append(rows, fmt.Sprintf(tricky, i%10, i))
@@ -75,7 +75,7 @@ func trickyRows(n int, sep string) []string {
 }
 
 func TestSplitJSONArrayShapes(t *testing.T) {
-	rows := trickyRows(40, "")
+	rows := trickyRows(40)
 	lines := strings.Join(rows, "\n") + "\n"
 	cases := map[string]string{
 		"compact":  "[" + strings.Join(rows, ",") + "]",
