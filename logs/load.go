@@ -16,8 +16,10 @@
 //
 // Column types follow the table's schema in the catalog; columns the schema does not know,
 // and tables it does not know, get inferred types. JSON is parsed straight into column
-// builders by a streaming tokenizer, without a tree per row; JSON-lines files stream
-// through a bounded buffer in chunks that the workers parse in parallel. Rows that cannot
+// builders by a streaming tokenizer, without a tree per row. Text files stream through a
+// bounded buffer in chunks that the workers parse in parallel: JSON lines cut at line
+// ends, JSON arrays and the records/value arrays of captures and Graph pages cut between
+// elements, CSV cut between records (split.go). Rows that cannot
 // be read are kept aside in the [Report] with file, line and reason; nothing is dropped
 // silently. With [Options.Dedup], rows repeated by export retries are dropped by their
 // record id ([RecordIDColumn]) and counted.
@@ -57,8 +59,8 @@ type Options struct {
 	Workers int
 	// BatchSize is the number of rows per batch; 0 means 4096.
 	BatchSize int
-	// ChunkSize is the size of the pieces JSON-lines files are cut into for the
-	// workers; 0 means 4 MiB.
+	// ChunkSize is the size of the pieces text files (JSON lines, JSON arrays, CSV) are
+	// cut into for the workers; 0 means 4 MiB.
 	ChunkSize int
 	// Dedup drops rows whose record id ([RecordIDColumn]) an earlier row of the same
 	// table had, as export retries repeat rows; Report.Deduped counts them.
@@ -139,9 +141,11 @@ type Report struct {
 // returns an error for unreadable paths, cancellation, and, with Strict, the first
 // rejected record.
 //
-// JSON-lines files stream through a bounded buffer: they are cut at line ends into
-// chunks that the workers parse in parallel, so memory holds a few chunks per worker
-// plus the built columns, however large the file.
+// Text files stream through a bounded buffer: JSON lines are cut at line ends, JSON
+// arrays (top-level, or the records/value array of an Event Hub capture or Graph page)
+// between elements, and CSV between records, into chunks that the workers parse in
+// parallel, so memory holds a few chunks per worker plus the built columns, however
+// large the file.
 func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report, error) {
 	cat := opts.Catalog
 	if cat == nil && !allStores(paths) {
@@ -231,10 +235,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 				if skip(u.order) {
 					return false
 				}
-				n := int64(len(u.data))
-				if u.end > 0 {
-					n = int64(u.end)
-				}
+				n := int64(u.size)
 				mu.Lock()
 				rep.Bytes += n
 				mu.Unlock()
@@ -248,7 +249,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					return false
 				}
 			}
-			lines, bad, err := streamFile(f, i, chunkSize, get, send)
+			lines, bad, err := streamFile(f, i, chunkSize, cat, get, send)
 			if err != nil {
 				fail(err)
 				return
@@ -274,13 +275,20 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					continue
 				}
 				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
-				r := &reader{ctx: ctx, cat: cat, batchSize: batch, columns: opts.Columns, dedup: opts.Dedup, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, progress: opts.Progress, reuse: reuse}
+				r := &reader{ctx: ctx, cat: cat, batchSize: batch, columns: opts.Columns, dedup: opts.Dedup, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, colBase: u.colBase, progress: opts.Progress, reuse: reuse}
+				if u.warn != "" {
+					p.warnings = append(p.warnings, u.warn)
+				}
 				var err error
 				switch {
 				case u.f.parquet:
 					err = r.readParquet(u.f.path)
-				case u.f.csv:
-					err = r.readCSV()
+				case u.kind == unitReject:
+					r.reject(r.hint, u.lineBase, u.reason)
+				case u.kind == unitCSV:
+					err = r.readCSVRows(u.csv)
+				case u.kind == unitElems:
+					err = r.readElems(u.mode)
 				default:
 					err = r.readJSON()
 				}
@@ -416,11 +424,18 @@ func orderLess(a, b [2]int) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < 
 // unit is one piece of work for a Load worker: a chunk of a file, or a whole file.
 type unit struct {
 	f        inputFile
+	kind     int    // unitJSON, unitElems, unitCSV or unitReject
 	order    [2]int // file index, chunk index
 	data     []byte
 	buf      []byte // data's whole buffer, to reuse when the unit is read
 	end      int    // see reader.end
 	lineBase int
+	colBase  int      // 0-based column of data[0] in its line
+	size     int      // bytes of the file the unit accounts for
+	mode     int      // unitElems: the record shape of the elements
+	csv      *csvHead // unitCSV: the file's header
+	warn     string   // a warning about the file, reported with the unit
+	reason   string   // unitReject: the rejection
 }
 
 // inputFile is one file to read.

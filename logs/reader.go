@@ -43,6 +43,7 @@ type reader struct {
 	stem      string // file name without extensions, the table name of last resort
 	data      []byte
 	lineBase  int // line number of data[0]
+	colBase   int // 0-based column of data[0] in its line
 	// end, when not 0, is where the records of this unit end: data goes on with a few
 	// lines of the next chunk so that a record broken across a cut reads as it would
 	// in one piece, but records starting there belong to the next unit.
@@ -173,6 +174,17 @@ func (r *reader) readJSON() error {
 // syntaxReject records a syntax error and moves s to the next line that starts a JSON
 // object or array, so one broken record does not hide the ones after it.
 func (r *reader) syntaxReject(s *scanner, start int, err error) {
+	r.rejectSyntax(start, err)
+	if i := nextRecordLine(r.data, start); i >= 0 {
+		s.pos = i
+	} else {
+		s.pos = len(r.data)
+	}
+}
+
+// rejectSyntax records a syntax error in the record starting at data[start]: the
+// rejection is at the record's line, and its reason gives the error's line and column.
+func (r *reader) rejectSyntax(start int, err error) {
 	off := start
 	var se *syntaxError
 	if errors.As(err, &se) {
@@ -181,24 +193,71 @@ func (r *reader) syntaxReject(s *scanner, start int, err error) {
 	line := r.lineAt(start)
 	errLine := r.lineAt(off)
 	col := off - bytes.LastIndexByte(r.data[:off], '\n')
-	r.reject(r.hint, line, fmt.Sprintf("%d:%d: %v", errLine, col, err))
-	i := start
-	for {
-		nl := bytes.IndexByte(r.data[i:], '\n')
-		if nl < 0 {
-			s.pos = len(r.data)
-			return
-		}
-		i += nl + 1
-		j := i
-		for j < len(r.data) && (r.data[j] == ' ' || r.data[j] == '\t' || r.data[j] == '\r') {
-			j++
-		}
-		if j < len(r.data) && (r.data[j] == '{' || r.data[j] == '[') {
-			s.pos = j
-			return
-		}
+	if col == off+1 {
+		col += r.colBase
 	}
+	r.reject(r.hint, line, fmt.Sprintf("%d:%d: %v", errLine, col, err))
+}
+
+// readElems reads a run of elements of a streamed JSON array (a unitElems unit): data
+// holds elements separated by ',' up to r.end, where the run ends at a ',' (more
+// elements follow in the next unit), at the array's ']', at a record after a broken
+// element (see skipElem), or at the end of the file (a truncated file). Each element is validated and read as a record of the given shape.
+func (r *reader) readElems(mode int) error {
+	s := &scanner{data: r.data}
+	end := r.end
+	ok := true // the last element read well
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s.ws()
+		at := s.pos
+		if at >= end {
+			// An empty element: "[1,]", or the file ends after '[' or ','.
+			s.pos = end
+			r.rejectSyntax(at, s.errorf("expected a JSON value, found %s", s.found()))
+			return nil
+		}
+		k, st, en, _, err := s.value()
+		if err == nil {
+			s.ws()
+			if s.pos > end || s.pos < end && r.data[s.pos] != ',' {
+				err = s.errorf("expected ',' or ']', found %s", s.found())
+			}
+		}
+		if err != nil {
+			// Go on after the element, where the splitter ended it.
+			r.rejectSyntax(st, err)
+			ok = false
+			e := skipElem(r.data[:end], at)
+			if e >= end {
+				return nil
+			}
+			s.pos = e
+			if r.data[e] == ',' {
+				s.pos++
+			}
+			continue
+		}
+		ok = true
+		if k != kObject {
+			r.reject(r.hint, r.lineAt(st), fmt.Sprintf("expected a JSON object, found a JSON %s", kindName(k)))
+		} else {
+			r.record(st, en, mode)
+		}
+		if s.pos >= end {
+			break
+		}
+		s.pos++ // the ',' (checked above)
+	}
+	if ok && end == len(r.data) {
+		// The file ends after a complete element, before the array's ']'.
+		r.rejectSyntax(end, s.errorf("expected ',' or ']', found end of input"))
+	}
+	return nil
 }
 
 // firstKey returns the first member name of the object at off, or "".
@@ -451,31 +510,50 @@ func (r *reader) graphMembers(t *tableBuilder, obj []byte) {
 	}
 }
 
-// readCSV reads a CSV file with a header row, as the Log Analytics portal exports.
+// readCSV reads a whole CSV file with a header row, as the Log Analytics portal exports.
+// Load streams CSV files instead (splitCSV, readCSVRows); this reads one in one piece.
 func (r *reader) readCSV() error {
+	hdrEnd := csvRecordEnd(r.data, skipBlankLines(r.data, 0))
+	if hdrEnd < 0 {
+		hdrEnd = len(r.data)
+	}
+	header, err := readCSVRecord(r.data[:hdrEnd])
+	if err != nil {
+		if err != io.EOF {
+			r.reject(r.hint, 1, fmt.Sprintf("header: %v", err))
+		}
+		return nil
+	}
+	firstEnd := csvRecordEnd(r.data, skipBlankLines(r.data, hdrEnd))
+	if firstEnd < 0 {
+		firstEnd = len(r.data)
+	}
+	first, _ := readCSVRecord(r.data[hdrEnd:firstEnd])
+	h := &csvHead{names: csvNames(header)}
+	h.table, h.warn = csvTable(r.hint, r.stem, r.p.file, r.cat, h.names, first)
+	if h.warn != "" {
+		r.p.warnings = append(r.p.warnings, h.warn)
+	}
+	r.lineBase += bytes.Count(r.data[:hdrEnd], []byte{'\n'})
+	r.data = r.data[hdrEnd:]
+	return r.readCSVRows(h)
+}
+
+// readCSVRecord reads the first record of b.
+func readCSVRecord(b []byte) ([]string, error) {
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1
+	return cr.Read()
+}
+
+// readCSVRows reads CSV records (data starts at a record, after the file's header) into
+// the tables h decides.
+func (r *reader) readCSVRows(h *csvHead) error {
 	cr := csv.NewReader(bytes.NewReader(r.data))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		if err == io.EOF {
-			return nil
-		}
-		r.reject(r.hint, 1, fmt.Sprintf("header: %v", err))
-		return nil
-	}
-	names := make([]string, len(header))
-	for i, h := range header {
-		h = strings.TrimPrefix(h, "\ufeff")
-		// The portal appends the time zone to datetime column names: "TimeGenerated [UTC]".
-		if j := strings.LastIndex(h, " ["); j > 0 && strings.HasSuffix(h, "]") {
-			h = h[:j]
-		}
-		names[i] = strings.TrimSpace(h)
-	}
-	first, firstErr := cr.Read()
-	first = append([]string(nil), first...)
-	name := r.csvTable(names, first)
+	names, name := h.names, h.table
+	lineOff := r.lineBase - 1
 	var sch *schema.Table
 	if r.cat != nil {
 		sch, _ = r.cat.Table(name)
@@ -569,7 +647,7 @@ func (r *reader) readCSV() error {
 			r.reject(t.name, line, err.Error())
 		}
 	}
-	rec, err := first, firstErr
+	rec, err := cr.Read()
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
 			if err := r.ctx.Err(); err != nil {
@@ -581,44 +659,15 @@ func (r *reader) readCSV() error {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			r.reject(name, pe.StartLine, pe.Err.Error())
+			r.reject(name, lineOff+pe.StartLine, pe.Err.Error())
 		} else if err != nil {
 			return err
 		} else {
 			line, _ := cr.FieldPos(0)
-			row(rec, line)
+			row(rec, lineOff+line)
 		}
 		rec, err = cr.Read()
 	}
-}
-
-// csvTable picks the table of a CSV file: the name hint, else the value of its Type
-// column when most of its columns belong to that table's schema, else the file stem.
-func (r *reader) csvTable(names, first []string) string {
-	if r.hint != "" {
-		return r.hint
-	}
-	for i, n := range names {
-		if n != "Type" || i >= len(first) || r.cat == nil {
-			continue
-		}
-		sch, ok := r.cat.Table(first[i])
-		if !ok {
-			break
-		}
-		known := 0
-		for _, n := range names {
-			n = strings.TrimSuffix(strings.TrimSuffix(n, "_dynamic"), "_string")
-			if _, ok := sch.Column(n); ok {
-				known++
-			}
-		}
-		if 2*known >= len(names) {
-			return sch.Name
-		}
-		r.p.warnings = append(r.p.warnings, fmt.Sprintf("%s: rows say Type %q but most columns are not in its schema; loaded as table %q", r.p.file, sch.Name, r.stem))
-	}
-	return r.stem
 }
 
 // csvColumns maps CSV header names to columns. The portal exports a column that changed

@@ -10,16 +10,19 @@ import (
 	"strings"
 
 	"github.com/socfeed/socfeed/kql/column"
+	"github.com/socfeed/socfeed/schema"
 )
 
-// streamFile reads the file f (decompressing gzip) and hands its content to send: a
-// JSON-lines file as chunks of about chunkSize bytes cut after a line that ends a record,
-// anything else as one piece. Each chunk is a new buffer that send's receiver owns, so
-// memory holds only the chunks in flight. It returns the number of lines read. A damaged
-// compressed file is not an error: bad says what is wrong, and what decompressed has
-// been sent. send returns false to stop reading. get, when not nil, returns an empty
-// buffer of at least the capacity asked for, from those the receivers are done with.
-func streamFile(f inputFile, idx, chunkSize int, get func(n int) []byte, send func(unit) bool) (lines int, bad string, err error) {
+// streamFile reads the file f (decompressing gzip) and hands its content to send in
+// units of about chunkSize bytes: a JSON-lines file cut after a line that ends a record;
+// other JSON cut between the elements of its arrays (splitJSON); CSV cut between records
+// (splitCSV). Each chunk is a buffer that send's receiver owns, so memory holds only the
+// chunks in flight. It returns the number of lines read. A damaged compressed file is
+// not an error: bad says what is wrong, and what decompressed has been sent. send
+// returns false to stop reading. get, when not nil, returns an empty buffer of at least
+// the capacity asked for, from those the receivers are done with. cat decides a CSV
+// file's table from its header.
+func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n int) []byte, send func(unit) bool) (lines int, bad string, err error) {
 	if get == nil {
 		get = func(n int) []byte { return make([]byte, 0, n) }
 	}
@@ -40,8 +43,8 @@ func streamFile(f inputFile, idx, chunkSize int, get func(n int) []byte, send fu
 	} else if strings.HasSuffix(strings.ToLower(f.path), ".gz") {
 		return 0, "gzip: not a gzip file", nil
 	}
-	buf := get(chunkSize)
-	first, whole := true, f.csv
+	buf := get(max(chunkSize, 4)) // room for a byte order mark
+	first := true
 	chunk := 0
 	var readErr error
 	for {
@@ -54,18 +57,25 @@ func streamFile(f inputFile, idx, chunkSize int, get func(n int) []byte, send fu
 		if first {
 			first = false
 			buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
-			if !whole && !isJSONLines(buf) {
-				whole = true
+			if f.csv || !isJSONLines(buf) {
+				fd := &feed{f: f, idx: idx, chunkSize: chunkSize, get: get, send: send, r: r, readErr: readErr, buf: buf, line0: 1, memoLn: 1}
+				if f.csv {
+					lines = splitCSV(fd, cat)
+				} else {
+					lines = splitJSON(fd)
+				}
+				if fd.readErr == nil {
+					return lines, "", nil // stopped before the end: a bad CSV header, or send refused
+				}
+				readErr = fd.readErr
+				break
 			}
 		}
 		cut := len(buf)
 		if !eof {
-			cut = -1
-			if !whole {
-				cut = recordEnd(buf)
-			}
+			cut = recordEnd(buf)
 			if cut <= 0 {
-				// The whole file is one piece, or one line is longer than a chunk.
+				// One line is longer than a chunk.
 				nb := make([]byte, len(buf), 2*cap(buf))
 				copy(nb, buf)
 				buf = nb
@@ -73,7 +83,7 @@ func streamFile(f inputFile, idx, chunkSize int, get func(n int) []byte, send fu
 			}
 		}
 		if cut > 0 || chunk == 0 {
-			u := unit{f: f, order: [2]int{idx, chunk}, data: buf[:cut:cut], buf: buf[:0], lineBase: lines + 1}
+			u := unit{f: f, order: [2]int{idx, chunk}, data: buf[:cut:cut], buf: buf[:0], lineBase: lines + 1, size: cut}
 			if !eof {
 				// Two lines of lookahead: a broken record reads on into the record
 				// after it and stops at the line after that.

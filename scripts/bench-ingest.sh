@@ -13,7 +13,11 @@
 # Each step runs under /usr/bin/time: wall seconds and peak RSS. Steps (a') and (c') run
 # internal/benchingest, which loads only the columns the query reads (logs.QueryColumns
 # into logs.Options.Columns), as `socfeed query` will once it passes them; (a'') is the
-# same program loading every column.
+# same program loading every column. Steps (e) and (f) time the same query over the same
+# rows as one JSON array (SigninLogs.json, made from the JSON lines) and as the portal's
+# CSV (socfeed gen --format csv, same tenant), which Load streams as it does JSON lines;
+# (e'') and (f'') build every column.
+#   FORMATS=0                  skip steps (e) and (f)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +65,26 @@ timed() {
 		printf "%-34s %6.2f s  %6.3f GB/s  %6.2f s/GB  %8.0f rows/s  peak RSS %5.0f MB = %.2f x input\n",
 			n, w, b/1e9/w, w/(b/1e9), r/w, kb/1024, kb*1024/b }'
 }
+
+# (e), (f): the same rows as a JSON array and as CSV, made once.
+formats=${FORMATS:-1}
+arr=$data/array/SigninLogs.json
+csvfile=$data-csv/SigninLogs.csv
+if [ "$formats" = 1 ]; then
+	if [ ! -s "$arr" ]; then
+		echo "== $arr from the JSON lines"
+		mkdir -p "$data/array"
+		{ echo '['; sed '$!s/$/,/' "$signins"; echo ']'; } >"$arr.tmp" && mv "$arr.tmp" "$arr"
+	fi
+	if [ ! -s "$csvfile" ]; then
+		echo "== socfeed gen --format csv --users $users --days $days --seed $seed"
+		rm -rf "$data-csv"
+		"$socfeed" gen --out "$data-csv" --format csv --users "$users" --days "$days" --seed "$seed"
+	fi
+	arr_bytes=$(stat -c %s "$arr")
+	csv_bytes=$(stat -c %s "$csvfile")
+	echo "== JSON array: $arr_bytes bytes; CSV: $csvfile, $csv_bytes bytes"
+fi
 
 # The hunt reads the three tables of the seed rule's query.
 hunt_files=("$data/SigninLogs.jsonl" "$data/AuditLogs.jsonl" "$data/SecurityAlert.jsonl")
@@ -113,7 +137,25 @@ for run in $(seq 1 "$runs"); do
 	grep '^result\|^  ' "$work/out.txt" >"$work/result-store-pushed.txt"
 	timed "(d) hunt seed rule over JSON" "$hunt_bytes" "$rows" "$socfeed" hunt --rules "$seed_rule" --data "${hunt_files[@]}"
 	cp "$work/out.txt" "$work/result-hunt.txt"
+	if [ "$formats" = 1 ]; then
+		timed "(e) query --data JSON array" "$arr_bytes" "$rows" "$socfeed" query --data "$arr" "$query"
+		cp "$work/out.txt" "$work/result-array.txt"
+		timed "(e'') benchingest array, all columns" "$arr_bytes" "$rows" "$work/bin/benchingest" -columns=false -query "$query" "$arr"
+		timed "(f) query --data CSV" "$csv_bytes" "$rows" "$socfeed" query --data "$csvfile" "$query"
+		cp "$work/out.txt" "$work/result-csv.txt"
+		timed "(f'') benchingest CSV, all columns" "$csv_bytes" "$rows" "$work/bin/benchingest" -columns=false -query "$query" "$csvfile"
+	fi
 done
+if [ "$formats" = 1 ]; then
+	for f in result-array result-csv; do
+		if cmp -s "$work/result-json.txt" "$work/$f.txt"; then
+			echo "== $f: same result as over the JSON lines"
+		else
+			echo "== RESULTS DIFFER: $f against the JSON lines:"
+			diff "$work/result-json.txt" "$work/$f.txt" | head -n 20 || true
+		fi
+	done
+fi
 echo "== store: $(du -sb "$store" | cut -f1) bytes for $bytes bytes of JSON"
 if cmp -s "$work/result-json.txt" "$work/result-store.txt"; then
 	echo "== query over the store gives the same result as over the JSON"
