@@ -16,7 +16,7 @@ func (c *checker) reduce(op *syntax.ReduceOp, in *Schema, sc *scope, r *row) *Sc
 		if !strings.EqualFold(p.Name.Name, "kind") {
 			continue // hints
 		}
-		v := paramText(p.Value)
+		v := syntax.ParamText(p.Value)
 		if !strings.EqualFold(v, "source") {
 			c.errorf(p.Value, "in 'reduce': expected kind=source, found kind=%s", v)
 			continue
@@ -51,16 +51,4 @@ func (c *checker) reduce(op *syntax.ReduceOp, in *Schema, sc *scope, r *row) *Sc
 		return out
 	}
 	return &Schema{Columns: []Column{{Name: "Pattern", Type: types.String}, {Name: "Count", Type: types.Long}, {Name: "Representative", Type: types.String}}}
-}
-
-// paramText is the text of an operator parameter's value: the name of an identifier or
-// the value of a literal.
-func paramText(e syntax.Expr) string {
-	switch e := e.(type) {
-	case *syntax.Ident:
-		return e.Name
-	case *syntax.Literal:
-		return e.Value
-	}
-	return ""
 }

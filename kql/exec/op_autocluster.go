@@ -36,6 +36,24 @@ func wildcardOf(t types.Type, custom map[types.Type]types.Value) types.Value {
 	return types.NullOf(t)
 }
 
+// patternRow is a result row of basket and autocluster: id, Count (weight rounded) and
+// Percent, then the input columns but the weight column, each the pattern's value (set,
+// by input column) or the column type's wildcard.
+func patternRow(id types.Value, count, total float64, in []column.Field, weight int, set map[int]types.Value, wild map[types.Type]types.Value) []types.Value {
+	row := []types.Value{id, types.NewLong(int64(math.Round(count))), types.NewReal(100 * count / total)}
+	for i, f := range in {
+		if i == weight {
+			continue
+		}
+		if v, ok := set[i]; ok {
+			row = append(row, v)
+		} else {
+			row = append(row, wildcardOf(f.Type, wild))
+		}
+	}
+	return row
+}
+
 // newAutocluster runs `evaluate autocluster([SizeWeight, WeightColumn, NumSeeds,
 // CustomWildcard...])` (autocluster-plugin.md), a Seed-Expand search for patterns of
 // column values. A pattern fixes the values of some columns and leaves the others free;
@@ -242,24 +260,13 @@ func (x *executor) newAutocluster(n *plan.Evaluate, next processor) (processor, 
 		})
 		var rows [][]types.Value
 		for id, res := range results {
-			row := []types.Value{types.NewLong(int64(id)), types.NewLong(int64(math.Round(res.cov))), types.NewReal(100 * res.cov / total)}
 			set := map[int]types.Value{}
 			for ci, c := range res.p {
 				if c != 0 {
 					set[cols[ci]] = values[ci][c]
 				}
 			}
-			for i, f := range in {
-				if i == weight {
-					continue
-				}
-				if v, ok := set[i]; ok {
-					row = append(row, v)
-				} else {
-					row = append(row, wildcardOf(f.Type, wild))
-				}
-			}
-			rows = append(rows, row)
+			rows = append(rows, patternRow(types.NewLong(int64(id)), res.cov, total, in, weight, set, wild))
 		}
 		return rowsToBatches(n.Fields, rows, x.batch), nil
 	}}, nil

@@ -183,22 +183,11 @@ func (x *executor) newBasket(n *plan.Evaluate, next processor) (processor, error
 		sort.SliceStable(keep, func(i, j int) bool { return keep[i].count > keep[j].count })
 		var rows [][]types.Value
 		for id, p := range keep {
-			row := []types.Value{types.NewInt(int32(id)), types.NewLong(int64(p.count)), types.NewReal(100 * p.count / total)}
 			set := map[int]types.Value{}
 			for _, it := range p.items {
 				set[cols[it.col]] = it.v
 			}
-			for i, f := range in {
-				if i == weight {
-					continue
-				}
-				if v, ok := set[i]; ok {
-					row = append(row, v)
-				} else {
-					row = append(row, wildcardOf(f.Type, wild))
-				}
-			}
-			rows = append(rows, row)
+			rows = append(rows, patternRow(types.NewInt(int32(id)), p.count, total, in, weight, set, wild))
 		}
 		return rowsToBatches(n.Fields, rows, x.batch), nil
 	}}, nil

@@ -898,15 +898,7 @@ func (b *builder) union(x *syntax.UnionOp, first Node, sc *scope) (Node, error) 
 	return u, nil
 }
 
-func paramText(x syntax.Expr) string {
-	switch x := x.(type) {
-	case *syntax.Ident:
-		return x.Name
-	case *syntax.Literal:
-		return x.Value
-	}
-	return ""
-}
+func paramText(x syntax.Expr) string { return syntax.ParamText(x) }
 
 func fieldIndex(fs []Field, name string) int {
 	for i, f := range fs {

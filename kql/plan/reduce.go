@@ -68,7 +68,7 @@ func (b *builder) reduce(op *syntax.ReduceOp, in Node, sc *scope) (Node, error) 
 		if !strings.EqualFold(p.Name.Name, "kind") {
 			continue
 		}
-		if k := opParamText(p.Value); !strings.EqualFold(k, "source") {
+		if k := paramText(p.Value); !strings.EqualFold(k, "source") {
 			return nil, errAt(p.Value, "in 'reduce': expected kind=source, found kind=%s", k)
 		}
 		n.Source = true
@@ -118,16 +118,4 @@ func (b *builder) reduce(op *syntax.ReduceOp, in Node, sc *scope) (Node, error) 
 		n.Fields = []Field{{Name: "Pattern", Type: types.String}, {Name: "Count", Type: types.Long}, {Name: "Representative", Type: types.String}}
 	}
 	return n, nil
-}
-
-// opParamText is the text of an operator parameter's value: an identifier's name or a
-// literal's value.
-func opParamText(e syntax.Expr) string {
-	switch e := e.(type) {
-	case *syntax.Ident:
-		return e.Name
-	case *syntax.Literal:
-		return e.Value
-	}
-	return ""
 }

@@ -39,7 +39,7 @@ func ServeExternalData(src, dir string, rows int, seed int64) (int, error) {
 		}
 		format, header := "csv", false
 		for _, p := range x.With {
-			v := strings.ToLower(strings.Trim(paramValue(p.Value), `"'`))
+			v := strings.ToLower(strings.Trim(syntax.ParamText(p.Value), `"'`))
 			switch strings.ToLower(p.Name.Name) {
 			case "format":
 				format = v
@@ -85,20 +85,6 @@ func ServeExternalData(src, dir string, rows int, seed int64) (int, error) {
 		return true
 	})
 	return n, err
-}
-
-// paramValue returns the text of a with() property value.
-func paramValue(e syntax.Expr) string {
-	switch x := e.(type) {
-	case *syntax.Literal:
-		if x.Kind == syntax.LitString {
-			return x.Value
-		}
-		return x.Raw
-	case *syntax.Ident:
-		return x.Name
-	}
-	return ""
 }
 
 // externalFile renders generated rows of st in an externaldata format.
