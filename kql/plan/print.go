@@ -176,5 +176,8 @@ func Label(n Node) string {
 	case *SubInput:
 		return "subquery-input"
 	}
+	if s, ok := graphLabel(n); ok {
+		return s
+	}
 	return fmt.Sprintf("%T", n)
 }
