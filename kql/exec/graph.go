@@ -775,6 +775,30 @@ func (x *executor) matchBatch(g *graph, n *plan.GraphMatch, ms []gmatch, need ma
 			}
 			vals := g.edges.Cols[c.Prop]
 			cols[ci] = arrays(ms, func(mt gmatch) []int32 { return mt.pathEdges[c.Var] }, vals)
+		case plan.GraphNodeBag:
+			bld := &column.DynamicBuilder{}
+			for _, mt := range ms {
+				bld.AppendRawJSON(bagJSON(nil, g.nodes, mt.nodes[c.Var]))
+			}
+			cols[ci] = bld.Build()
+		case plan.GraphEdgeBag:
+			bld := &column.DynamicBuilder{}
+			var buf []byte
+			for _, mt := range ms {
+				if !n.EdgeVars[c.Var].Variable {
+					bld.AppendRawJSON(bagJSON(buf[:0], g.edges, mt.edges[c.Var]))
+					continue
+				}
+				buf = append(buf[:0], '[')
+				for i, e := range mt.pathEdges[c.Var] {
+					if i > 0 {
+						buf = append(buf, ',')
+					}
+					buf = bagJSON(buf, g.edges, e)
+				}
+				bld.AppendRawJSON(append(buf, ']'))
+			}
+			cols[ci] = bld.Build()
 		case plan.GraphNodeFunc:
 			bld := column.NewBuilder(c.Field.Type)
 			for _, mt := range ms {
@@ -842,6 +866,20 @@ func arrays(ms []gmatch, elems func(gmatch) []int32, vals column.Vector) column.
 		bld.AppendRawJSON(buf)
 	}
 	return bld.Build()
+}
+
+// bagJSON appends row r of b as a JSON object of its columns.
+func bagJSON(dst []byte, b *column.Batch, r int32) []byte {
+	dst = append(dst, '{')
+	for i, f := range b.Schema {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = types.AppendJSONString(dst, f.Name)
+		dst = append(dst, ':')
+		dst = types.AppendDynamic(dst, b.Cols[i].Value(int(r)))
+	}
+	return append(dst, '}')
 }
 
 // nodeFunc computes node_degree_in, node_degree_out or node_id of node n.

@@ -326,7 +326,18 @@ func (b *builder) graphMatch(op *syntax.GraphMatchOp, g GraphSource, sc *scope) 
 		}
 	}
 
-	// The match row: every property of every named variable, as "var.prop".
+	// The match row: every named variable as a property bag, then every property of
+	// every named variable, as "var.prop".
+	for i, name := range gm.NodeVars {
+		if name != "" && vars.nodes[name] == i {
+			gm.Cols = append(gm.Cols, GraphCol{Kind: GraphNodeBag, Var: i, Field: Field{Name: name, Type: types.Dynamic}})
+		}
+	}
+	for i, ev := range gm.EdgeVars {
+		if ev.Name != "" {
+			gm.Cols = append(gm.Cols, GraphCol{Kind: GraphEdgeBag, Var: i, Field: Field{Name: ev.Name, Type: types.Dynamic}})
+		}
+	}
 	var row []Field
 	for i, name := range gm.NodeVars {
 		if name == "" || vars.nodes[name] != i {

@@ -151,6 +151,8 @@ const (
 	GraphPathMap                      // map(): Elem of each edge (inner node) of edge Var, as an array
 	GraphPathAll                      // all(): Elem is true for every element
 	GraphPathAny                      // any(): Elem is true for some element
+	GraphNodeBag                      // node variable Var as a property bag
+	GraphEdgeBag                      // edge Var as a property bag (an array of bags for a variable edge)
 )
 
 // GraphCol is one column of the row a match is seen as: the row Where and Project read.
