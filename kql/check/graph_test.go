@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/socfeed/socfeed/kql/syntax"
 )
 
 const graphPrelude = `let N = datatable(name:string, age:long) ["a", 1];
@@ -72,4 +73,21 @@ func TestGraphErrors(t *testing.T) {
 			t.Errorf("Check(%q) diagnostics (-want +got):\n%s", tt.src, diff)
 		}
 	}
+}
+
+// FuzzCheckGraph checks arbitrary graph queries, parsed or not: no input may panic.
+func FuzzCheckGraph(f *testing.F) {
+	for _, s := range []string{
+		"E | make-graph src --> dst with N on name | graph-match (x)-[e*1..3]->(y), (y)--(z) where all(inner_nodes(e), age > 1) project x, map(e, w), node_degree_in(y)",
+		"E | make-graph src --> dst with_node_id=id partitioned-by tenant (graph-shortest-paths output=all (x)-[e*1..2]->(y) project x.id | take 1)",
+		"E | make-graph src --> dst | graph-mark-components kind=strong | graph-to-table nodes as N with_node_id=I, edges as F with_source_id=S",
+		"E | make-graph src --> | graph-match (x)-[e*]->( project",
+	} {
+		f.Add(graphPrelude + s)
+	}
+	env := testEnv()
+	f.Fuzz(func(t *testing.T, src string) {
+		script, _ := syntax.Parse(src)
+		Check(script, env)
+	})
 }

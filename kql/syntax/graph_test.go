@@ -80,3 +80,35 @@ func TestGraphEdgeBounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGraphRoundTrip is FuzzRoundTrip seeded with graph queries: printing a graph
+// operator that parsed must reparse to the same tree, and no input may panic.
+func FuzzGraphRoundTrip(f *testing.F) {
+	for _, q := range validGraphQueries {
+		f.Add(q)
+	}
+	for _, tc := range invalidGraphQueries {
+		f.Add(tc.src)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, errs := Parse(src)
+		for _, e := range errs {
+			e.At(src)
+		}
+		if len(errs) > 0 {
+			Print(s)
+			return
+		}
+		printed := Print(s)
+		s2, errs := Parse(printed)
+		if len(errs) > 0 {
+			t.Fatalf("Parse(Print(Parse(%q))) = %s, want no errors; printed:\n%s", src, errs[0].At(printed), printed)
+		}
+		if got, want := dumpTree(s2), dumpTree(s); got != want {
+			t.Fatalf("Parse(Print(Parse(%q))) gives another tree; printed:\n%s", src, printed)
+		}
+		if err := checkPositions(src, s); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
