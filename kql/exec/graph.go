@@ -17,7 +17,7 @@ import (
 
 // maxGraphSteps bounds the work of one pattern match, so that a pattern with long
 // variable length edges over a dense graph fails with a clear error.
-const maxGraphSteps = 50_000_000
+const maxGraphSteps = 20_000_000
 
 // graph is a built graph. Node i has id ids[i] and the properties of row i of nodes;
 // edge j runs from node src[j] to node dst[j] and has the properties of row j of edges.
@@ -423,6 +423,10 @@ type matcher struct {
 	steps    int
 	curEdges []int32
 	curNodes []int32
+	// Masks from the filters of single variables (plan.GraphMatch.NodeFilters and the
+	// like); nil when a variable has none.
+	nodeOK, edgeOK, innerOK [][]bool
+	held                    int64 // bytes of matches not yet charged to the budget
 }
 
 func (m *matcher) step() error {
@@ -441,6 +445,9 @@ func (m *matcher) step() error {
 func (m *matcher) bindNode(v int, n int32) (ok, bound bool) {
 	if cur := m.nodeOf[v]; cur >= 0 {
 		return cur == n, false
+	}
+	if ok := m.nodeOK[v]; ok != nil && !ok[n] {
+		return false, false
 	}
 	if m.gm.Cycles == plan.CyclesNone && m.nodeUse[n] > 0 {
 		return false, false
@@ -485,8 +492,7 @@ func (m *matcher) neighbours(u int32, dir syntax.EdgeDir, fn func(e, w int32) er
 
 func (m *matcher) path(pi int) error {
 	if pi == len(m.gm.Paths) {
-		m.emit()
-		return nil
+		return m.emit()
 	}
 	v := m.gm.Paths[pi].First
 	if n := m.nodeOf[v]; n >= 0 {
@@ -526,6 +532,9 @@ func (m *matcher) hop(pi, hi int, u int32) error {
 		if err := m.step(); err != nil {
 			return err
 		}
+		if ok := m.edgeOK[h.Edge]; ok != nil && !ok[e] {
+			return nil
+		}
 		if !m.useEdge(e) {
 			return nil
 		}
@@ -555,9 +564,15 @@ func (m *matcher) extend(pi, hi int, cur int32, depth int64) error {
 	if depth >= ev.Max {
 		return nil
 	}
+	if in := m.innerOK[h.Edge]; in != nil && depth > 0 && !in[cur] {
+		return nil // cur would be an inner node
+	}
 	return m.neighbours(cur, h.Dir, func(e, w int32) error {
 		if err := m.step(); err != nil {
 			return err
+		}
+		if ok := m.edgeOK[h.Edge]; ok != nil && !ok[e] {
+			return nil
 		}
 		closeOnly := false
 		if m.gm.Cycles == plan.CyclesNone && m.nodeUse[w] > 0 {
@@ -614,11 +629,23 @@ func (m *matcher) close(pi, hi int, cur int32, depth int64) error {
 	return err
 }
 
-func (m *matcher) emit() {
+func (m *matcher) emit() error {
 	mt := gmatch{nodes: append([]int32(nil), m.nodeOf...), edges: append([]int32(nil), m.edgeOf...)}
 	mt.pathEdges = append([][]int32(nil), m.pEdges...)
 	mt.pathNodes = append([][]int32(nil), m.pNodes...)
 	m.matches = append(m.matches, mt)
+	// Charge the memory budget for what the match holds (slices and their headers).
+	n := int64(4*(len(mt.nodes)+len(mt.edges)) + 48*(len(mt.pathEdges)+2) + 96)
+	for i := range mt.pathEdges {
+		n += int64(4 * (len(mt.pathEdges[i]) + len(mt.pathNodes[i])))
+	}
+	m.held += n
+	if len(m.matches)%1024 == 0 {
+		held := m.held
+		m.held = 0
+		return m.x.budget.grow(m.gm.Op, held)
+	}
+	return nil
 }
 
 func (x *executor) graphMatch(n *plan.GraphMatch) ([]*column.Batch, error) {
@@ -636,6 +663,9 @@ func (x *executor) graphMatch(n *plan.GraphMatch) ([]*column.Batch, error) {
 	}
 	for i := range m.edgeOf {
 		m.edgeOf[i] = -1
+	}
+	if m.nodeOK, m.edgeOK, m.innerOK, err = x.graphMasks(g, n); err != nil {
+		return nil, err
 	}
 	if err := m.path(0); err != nil {
 		return nil, err
@@ -692,6 +722,43 @@ func (x *executor) graphMatch(n *plan.GraphMatch) ([]*column.Batch, error) {
 		return nil, err
 	}
 	return []*column.Batch{b}, nil
+}
+
+// graphMasks evaluates the filters of single variables over the graph's nodes and edges.
+func (x *executor) graphMasks(g *graph, n *plan.GraphMatch) (nodeOK, edgeOK, innerOK [][]bool, err error) {
+	var nodes *column.Batch
+	mask := func(fs []plan.Expr, size int, edges bool) ([][]bool, error) {
+		out := make([][]bool, size)
+		for i, f := range fs {
+			if f == nil {
+				continue
+			}
+			fn, err := x.compile(f)
+			if err != nil {
+				return nil, err
+			}
+			b := g.edges
+			if !edges {
+				if nodes == nil {
+					nodes = nodeElemBatch(g)
+				}
+				b = nodes
+			}
+			out[i] = make([]bool, b.Len)
+			for _, r := range selection(fn(b)) {
+				out[i][r] = true
+			}
+		}
+		return out, nil
+	}
+	if nodeOK, err = mask(n.NodeFilters, len(n.NodeVars), false); err != nil {
+		return
+	}
+	if edgeOK, err = mask(n.EdgeFilters, len(n.EdgeVars), true); err != nil {
+		return
+	}
+	innerOK, err = mask(n.InnerFilters, len(n.EdgeVars), false)
+	return
 }
 
 // convertVec converts every value of v to type t.

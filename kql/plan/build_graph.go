@@ -385,6 +385,7 @@ func (b *builder) graphMatch(op *syntax.GraphMatchOp, g GraphSource, sc *scope) 
 			return nil, errAt(op.Where, "in '%s': expected a bool predicate, found %s", op.Name, t)
 		}
 		gm.Where = w
+		gm.prefilters(len(nodeFields))
 	}
 	if !op.ProjectPos.IsValid() || len(op.Project) == 0 {
 		return nil, errAt(op, "in '%s': expected a project clause", op.Name)
@@ -639,4 +640,73 @@ func (gc *graphCalls) pathArg(x syntax.Expr, fn string) (ev int, inner bool, err
 		return 0, false, errAt(id, "in '%s': %s() needs a variable length edge, and %q has a fixed length", op, fn, id.Name)
 	}
 	return ev, inner, nil
+}
+
+// prefilters splits Where into the filters of single variables (see GraphMatch).
+func (gm *GraphMatch) prefilters(nodeProps int) {
+	gm.NodeFilters = make([]Expr, len(gm.NodeVars))
+	gm.EdgeFilters = make([]Expr, len(gm.EdgeVars))
+	gm.InnerFilters = make([]Expr, len(gm.EdgeVars))
+	add := func(list []Expr, i int, e Expr) {
+		if list[i] == nil {
+			list[i] = e
+		} else {
+			list[i] = &Binary{Op: syntax.OpAnd, X: list[i], Y: e, T: types.Bool}
+		}
+	}
+	for _, cj := range conjuncts(gm.Where) {
+		if cr, ok := cj.(*ColRef); ok && gm.Cols[cr.Index].Kind == GraphPathAll {
+			c := gm.Cols[cr.Index]
+			if c.Inner {
+				add(gm.InnerFilters, c.Var, c.Elem)
+			} else {
+				add(gm.EdgeFilters, c.Var, c.Elem)
+			}
+			continue
+		}
+		cols := map[int]bool{}
+		Columns(cj, cols)
+		m := make([]int, len(gm.Cols))
+		for i := range m {
+			m[i] = -1
+		}
+		v, edge, ok := -1, false, len(cols) > 0
+		for i := range cols {
+			c := gm.Cols[i]
+			isEdge := c.Kind == GraphEdgeProp
+			switch {
+			case c.Kind == GraphNodeProp:
+				m[i] = c.Prop
+			case c.Kind == GraphNodeFunc:
+				m[i] = nodeProps + map[string]int{"node_degree_in": 0, "node_degree_out": 1, "node_id": 2}[c.Func]
+			case isEdge && !gm.EdgeVars[c.Var].Variable:
+				m[i] = c.Prop
+			default:
+				ok = false
+			}
+			if v >= 0 && (c.Var != v || isEdge != edge) {
+				ok = false
+			}
+			v, edge = c.Var, isEdge
+		}
+		if !ok {
+			continue
+		}
+		var fields []Field
+		for i := range cols {
+			for len(fields) <= m[i] {
+				fields = append(fields, Field{})
+			}
+			fields[m[i]] = Field{Name: gm.Cols[i].Field.Name, Type: gm.Cols[i].Field.Type}
+		}
+		f := Remap(cj, m, fields)
+		if f == nil {
+			continue
+		}
+		if edge {
+			add(gm.EdgeFilters, v, f)
+		} else {
+			add(gm.NodeFilters, v, f)
+		}
+	}
 }
