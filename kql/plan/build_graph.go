@@ -376,16 +376,40 @@ func (b *builder) graphMatch(op *syntax.GraphMatchOp, g GraphSource, sc *scope) 
 	saved := b.aggSubst
 	b.aggSubst = gc.subst
 	defer func() { b.aggSubst = saved }()
+	gm.NodeFilters = make([]Expr, len(gm.NodeVars))
+	gm.EdgeFilters = make([]Expr, len(gm.EdgeVars))
+	gm.InnerFilters = make([]Expr, len(gm.EdgeVars))
 	if op.Where != nil {
-		w, err := b.scalar(op.Where, row, sc)
-		if err != nil {
-			return nil, err
+		var rest []Expr
+		for _, cj := range splitAnd(op.Where) {
+			// graph-match-operator.md: a variable length edge matches a sequence of
+			// edges that each satisfy the constraints; a condition on the properties of
+			// such an edge alone holds for each of its edges.
+			if ev, ok := gc.edgeOnly(cj); ok {
+				var erow []Field
+				for _, f := range edgeFields {
+					erow = append(erow, Field{Name: gm.EdgeVars[ev].Name + "." + f.Name, Type: f.Type})
+				}
+				f, err := b.scalar(cj, erow, sc)
+				if err != nil {
+					return nil, err
+				}
+				gm.addFilter(gm.EdgeFilters, ev, f)
+				continue
+			}
+			w, err := b.scalar(cj, row, sc)
+			if err != nil {
+				return nil, err
+			}
+			if t := w.Type(); t != types.Bool && t != types.Dynamic && t != types.Unknown {
+				return nil, errAt(cj, "in '%s': expected a bool predicate, found %s", op.Name, t)
+			}
+			rest = append(rest, w)
 		}
-		if t := w.Type(); t != types.Bool && t != types.Dynamic && t != types.Unknown {
-			return nil, errAt(op.Where, "in '%s': expected a bool predicate, found %s", op.Name, t)
+		if len(rest) > 0 {
+			gm.Where = and(rest)
+			gm.prefilters(len(nodeFields))
 		}
-		gm.Where = w
-		gm.prefilters(len(nodeFields))
 	}
 	if !op.ProjectPos.IsValid() || len(op.Project) == 0 {
 		return nil, errAt(op, "in '%s': expected a project clause", op.Name)
@@ -644,16 +668,7 @@ func (gc *graphCalls) pathArg(x syntax.Expr, fn string) (ev int, inner bool, err
 
 // prefilters splits Where into the filters of single variables (see GraphMatch).
 func (gm *GraphMatch) prefilters(nodeProps int) {
-	gm.NodeFilters = make([]Expr, len(gm.NodeVars))
-	gm.EdgeFilters = make([]Expr, len(gm.EdgeVars))
-	gm.InnerFilters = make([]Expr, len(gm.EdgeVars))
-	add := func(list []Expr, i int, e Expr) {
-		if list[i] == nil {
-			list[i] = e
-		} else {
-			list[i] = &Binary{Op: syntax.OpAnd, X: list[i], Y: e, T: types.Bool}
-		}
-	}
+	add := gm.addFilter
 	for _, cj := range conjuncts(gm.Where) {
 		if cr, ok := cj.(*ColRef); ok && gm.Cols[cr.Index].Kind == GraphPathAll {
 			c := gm.Cols[cr.Index]
@@ -709,4 +724,52 @@ func (gm *GraphMatch) prefilters(nodeProps int) {
 			add(gm.NodeFilters, v, f)
 		}
 	}
+}
+
+// addFilter adds predicate e to the filter of variable i.
+func (gm *GraphMatch) addFilter(list []Expr, i int, e Expr) {
+	if list[i] == nil {
+		list[i] = e
+	} else {
+		list[i] = &Binary{Op: syntax.OpAnd, X: list[i], Y: e, T: types.Bool}
+	}
+}
+
+// edgeOnly reports whether condition x reads the properties of one variable length
+// edge and nothing else of the pattern, and which edge.
+func (gc *graphCalls) edgeOnly(x syntax.Expr) (int, bool) {
+	ev, ok := -1, true
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if !ok {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.SelectorExpr:
+			id, isID := n.X.(*syntax.Ident)
+			if !isID {
+				return true
+			}
+			if i, isEdge := gc.vars.edges[id.Name]; isEdge {
+				if ev >= 0 && ev != i || !gc.gm.EdgeVars[i].Variable {
+					ok = false
+				}
+				ev = i
+				return false
+			}
+			return true
+		case *syntax.Ident:
+			if _, isNode := gc.vars.nodes[n.Name]; isNode {
+				ok = false
+			}
+			if _, isEdge := gc.vars.edges[n.Name]; isEdge {
+				ok = false
+			}
+		case *syntax.CallExpr:
+			if n.Recv == nil && isGraphFunc(n.Fun.Name) {
+				ok = false
+			}
+		}
+		return true
+	})
+	return ev, ok && ev >= 0
 }
