@@ -31,10 +31,8 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 		c.info.Refs[e.Fun] = b.sym
 		return c.userCall(e, b, sc, r)
 	}
-	if r != nil && r.graph != nil {
-		if v, ok := c.graphCall(e, sc, r); ok {
-			return v
-		}
+	if v, ok := c.graphCall(e, sc, r); ok {
+		return v
 	}
 	switch name {
 	case "table":

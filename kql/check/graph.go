@@ -388,10 +388,26 @@ func (c *checker) graphSelector(e *syntax.SelectorExpr, r *row) (value, bool) {
 
 // graphCall checks a graph function call in graph-match; ok is false for other calls.
 func (c *checker) graphCall(e *syntax.CallExpr, sc *scope, r *row) (value, bool) {
-	gs, name := r.graph, e.Fun.Name
+	name := e.Fun.Name
 	if !isGraphFunc(name) {
 		return unknownValue, false
 	}
+	if r == nil || r.graph == nil {
+		if name == "any" {
+			return unknownValue, false // the aggregate
+		}
+		if c.env.Funcs != nil {
+			if _, builtin := c.env.Funcs.Lookup(name); builtin {
+				return unknownValue, false
+			}
+		}
+		c.errorf(e.Fun, "%s() is a graph function: use it in graph-match or graph-shortest-paths", name)
+		for _, a := range e.Args {
+			c.value(a, sc, r, false)
+		}
+		return unknownValue, true
+	}
+	gs := r.graph
 	switch name {
 	case "all", "any", "map":
 		if len(e.Args) != 2 {
