@@ -307,9 +307,6 @@ func (c *checker) graphMatch(op *syntax.GraphMatchOp, g *GraphSchema, sc *scope)
 		if col == "" {
 			col = fmt.Sprintf("Column%d", i+1)
 		}
-		if t == types.Unknown {
-			t = types.Dynamic
-		}
 		c.info.Names[x] = col
 		for base, k := col, 1; out.Index(col) >= 0; k++ {
 			col = fmt.Sprintf("%s%d", base, k)
