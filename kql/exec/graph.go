@@ -667,7 +667,12 @@ func (x *executor) graphMatch(n *plan.GraphMatch) ([]*column.Batch, error) {
 	if m.nodeOK, m.edgeOK, m.innerOK, err = x.graphMasks(g, n); err != nil {
 		return nil, err
 	}
-	if err := m.path(0); err != nil {
+	if n.Shortest && bfsApplies(n) {
+		err = m.bfsShortest()
+	} else {
+		err = m.path(0)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(m.matches) == 0 {
@@ -771,7 +776,8 @@ func convertVec(v column.Vector, t types.Type) column.Vector {
 }
 
 // shortest keeps, of the selected matches, the shortest per pair of end nodes: the
-// first found, or every one of that length with output=all.
+// first found, or every one of that length with output=all. A node is paired with
+// itself only by a zero-length path.
 func shortest(n *plan.GraphMatch, ms []gmatch, sel []int32) []int32 {
 	p := n.Paths[0]
 	last := p.First
@@ -795,6 +801,11 @@ func shortest(n *plan.GraphMatch, ms []gmatch, sel []int32) []int32 {
 			}
 		}
 		k := [2]int32{mt.nodes[p.First], mt.nodes[last]}
+		if k[0] == k[1] && length > 0 {
+			// A node's shortest path to itself is the empty one: a cycle is never a
+			// shortest path (as in the breadth-first search).
+			continue
+		}
 		b := byPair[k]
 		switch {
 		case b == nil:
@@ -985,4 +996,141 @@ func nodeElemBatch(g *graph) *column.Batch {
 	fields := append(append([]column.Field(nil), g.nodes.Schema...), plan.GraphElemNodeFields()...)
 	cols := append(append([]column.Vector(nil), g.nodes.Cols...), in, out, ids.Build())
 	return &column.Batch{Schema: fields, Cols: cols, Len: len(g.ids)}
+}
+
+// bfsApplies reports whether the shortest paths of n can be found breadth first: a
+// pattern of one variable length edge of minimum length 0 or 1 between two different
+// node variables, with the rest of the where clause reading the end nodes only (the
+// conditions on single variables are masks the search applies).
+func bfsApplies(n *plan.GraphMatch) bool {
+	if len(n.Paths) != 1 || len(n.Paths[0].Hops) != 1 {
+		return false
+	}
+	p := n.Paths[0]
+	ev := n.EdgeVars[p.Hops[0].Edge]
+	if !ev.Variable || ev.Min > 1 || p.First == p.Hops[0].Node {
+		return false
+	}
+	if n.Where == nil {
+		return true
+	}
+	cols := map[int]bool{}
+	plan.Columns(n.Where, cols)
+	for i := range cols {
+		switch n.Cols[i].Kind {
+		case plan.GraphNodeProp, plan.GraphNodeFunc, plan.GraphNodeBag:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// bfsShortest finds, from every start node, the shortest paths to every end node
+// breadth first: one per pair (the first found, edges in table order), or with
+// output=all every path of that length.
+func (m *matcher) bfsShortest() error {
+	n, g := m.gm, m.g
+	p := n.Paths[0]
+	h := p.Hops[0]
+	ev := n.EdgeVars[h.Edge]
+	startOK, endOK := m.nodeOK[p.First], m.nodeOK[h.Node]
+	edgeOK, innerOK := m.edgeOK[h.Edge], m.innerOK[h.Edge]
+	type link struct{ edge, from int32 }
+	dist := make([]int64, len(g.ids))
+	parents := make([][]link, len(g.ids))
+	for i := range dist {
+		dist[i] = -1
+	}
+	var touched []int32
+	for s := range g.ids {
+		if startOK != nil && !startOK[s] {
+			continue
+		}
+		for _, t := range touched {
+			dist[t], parents[t] = -1, parents[t][:0]
+		}
+		touched = append(touched[:0], int32(s))
+		dist[s] = 0
+		frontier := []int32{int32(s)}
+		for d := int64(0); d < ev.Max && len(frontier) > 0; d++ {
+			var next []int32
+			for _, u := range frontier {
+				if d > 0 && innerOK != nil && !innerOK[u] {
+					continue // u may end a path but not lie inside one
+				}
+				err := m.neighbours(u, h.Dir, func(e, w int32) error {
+					if err := m.step(); err != nil {
+						return err
+					}
+					if edgeOK != nil && !edgeOK[e] {
+						return nil
+					}
+					switch dist[w] {
+					case -1:
+						dist[w] = d + 1
+						parents[w] = append(parents[w], link{e, u})
+						touched = append(touched, w)
+						next = append(next, w)
+					case d + 1:
+						if n.AllShortest {
+							parents[w] = append(parents[w], link{e, u})
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			frontier = next
+		}
+		for _, t := range touched {
+			if dist[t] < ev.Min || (t == int32(s) && ev.Min > 0) || (endOK != nil && !endOK[t]) {
+				continue
+			}
+			// Walk the parent links back from t, every combination of them.
+			var edges, nodes []int32
+			var walk func(v int32) error
+			walk = func(v int32) error {
+				if v == int32(s) && len(edges) == int(dist[t]) {
+					mt := gmatch{nodes: make([]int32, len(n.NodeVars)), edges: make([]int32, len(n.EdgeVars)),
+						pathEdges: make([][]int32, len(n.EdgeVars)), pathNodes: make([][]int32, len(n.EdgeVars))}
+					for i := range mt.nodes {
+						mt.nodes[i] = -1
+					}
+					for i := range mt.edges {
+						mt.edges[i] = -1
+					}
+					mt.nodes[p.First], mt.nodes[h.Node] = int32(s), t
+					pe := make([]int32, len(edges))
+					pn := make([]int32, 0, len(nodes)+1)
+					for i := range edges {
+						pe[i] = edges[len(edges)-1-i]
+					}
+					pn = append(pn, int32(s))
+					for i := len(nodes) - 1; i >= 0; i-- {
+						pn = append(pn, nodes[i])
+					}
+					mt.pathEdges[h.Edge], mt.pathNodes[h.Edge] = pe, pn
+					m.matches = append(m.matches, mt)
+					return m.step()
+				}
+				for _, l := range parents[v] {
+					edges = append(edges, l.edge)
+					nodes = append(nodes, v)
+					err := walk(l.from)
+					edges, nodes = edges[:len(edges)-1], nodes[:len(nodes)-1]
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			if err := walk(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

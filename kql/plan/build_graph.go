@@ -407,8 +407,7 @@ func (b *builder) graphMatch(op *syntax.GraphMatchOp, g GraphSource, sc *scope) 
 			rest = append(rest, w)
 		}
 		if len(rest) > 0 {
-			gm.Where = and(rest)
-			gm.prefilters(len(nodeFields))
+			gm.Where = gm.prefilters(and(rest), len(nodeFields))
 		}
 	}
 	if !op.ProjectPos.IsValid() || len(op.Project) == 0 {
@@ -666,10 +665,13 @@ func (gc *graphCalls) pathArg(x syntax.Expr, fn string) (ev int, inner bool, err
 	return ev, inner, nil
 }
 
-// prefilters splits Where into the filters of single variables (see GraphMatch).
-func (gm *GraphMatch) prefilters(nodeProps int) {
+// prefilters moves the conjuncts of where that read a single variable to that
+// variable's filter (see GraphMatch), which the search enforces exactly, and returns the
+// rest (nil when nothing is left).
+func (gm *GraphMatch) prefilters(where Expr, nodeProps int) Expr {
 	add := gm.addFilter
-	for _, cj := range conjuncts(gm.Where) {
+	var rest []Expr
+	for _, cj := range conjuncts(where) {
 		if cr, ok := cj.(*ColRef); ok && gm.Cols[cr.Index].Kind == GraphPathAll {
 			c := gm.Cols[cr.Index]
 			if c.Inner {
@@ -705,6 +707,7 @@ func (gm *GraphMatch) prefilters(nodeProps int) {
 			v, edge = c.Var, isEdge
 		}
 		if !ok {
+			rest = append(rest, cj)
 			continue
 		}
 		var fields []Field
@@ -715,15 +718,19 @@ func (gm *GraphMatch) prefilters(nodeProps int) {
 			fields[m[i]] = Field{Name: gm.Cols[i].Field.Name, Type: gm.Cols[i].Field.Type}
 		}
 		f := Remap(cj, m, fields)
-		if f == nil {
-			continue
-		}
-		if edge {
+		switch {
+		case f == nil:
+			rest = append(rest, cj)
+		case edge:
 			add(gm.EdgeFilters, v, f)
-		} else {
+		default:
 			add(gm.NodeFilters, v, f)
 		}
 	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return and(rest)
 }
 
 // addFilter adds predicate e to the filter of variable i.

@@ -197,8 +197,8 @@ type GraphMatch struct {
 	Where       Expr // over Cols; nil when absent
 	Project     []Expr
 	Fields      []Field
-	// The parts of Where that read one variable only, to prune the search (Where still
-	// holds them): per node variable, a predicate over its node row (the properties and
+	// The conditions that read one variable only, which the search enforces (Where
+	// holds the rest): per node variable, a predicate over its node row (the properties and
 	// [GraphElemNodeFields]); per edge variable, a predicate over each of its edges and,
 	// for variable length edges, one over each inner node. Entries are nil when absent.
 	NodeFilters, EdgeFilters, InnerFilters []Expr
