@@ -164,6 +164,16 @@ func paramText(prm *syntax.OpParam) string {
 }
 
 func (c *checker) graphToTable(op *syntax.GraphToTableOp, g *GraphSchema, sc *scope) *Schema {
+	if len(op.Outputs) > 1 {
+		for _, o := range op.Outputs {
+			if o.As == nil {
+				c.errorf(o, "in 'graph-to-table': with both nodes and edges, each needs a name: %s as Name", o.Kind)
+			}
+		}
+		if op.Outputs[0].Kind == op.Outputs[1].Kind || len(op.Outputs) > 2 {
+			c.errorf(op.Outputs[1], "in 'graph-to-table': expected one nodes and one edges output")
+		}
+	}
 	var first *Schema
 	for _, o := range op.Outputs {
 		out := &Schema{}

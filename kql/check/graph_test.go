@@ -64,6 +64,7 @@ func TestGraphErrors(t *testing.T) {
 		{"E | make-graph src --> dst | graph-shortest-paths (x)-->(y) project x", []string{"3:51: in 'graph-shortest-paths': the pattern needs a variable length edge"}},
 		{"E | make-graph src --> dst | graph-to-table edges with_node_id=H", []string{"3:51: in 'graph-to-table': with_node_id applies to nodes, not edges"}},
 		{"E | extend m = map(w, 1), d = node_degree_in(src)", []string{"3:16: map() is a graph function: use it in graph-match or graph-shortest-paths", "3:31: node_degree_in() is a graph function: use it in graph-match or graph-shortest-paths"}},
+		{"E | make-graph src --> dst | graph-to-table nodes as A, nodes as B; A", []string{"3:57: in 'graph-to-table': expected one nodes and one edges output"}},
 		{"E | make-graph src --> dst | graph-mark-components kind=medium | graph-to-table nodes", []string{"3:57: in 'graph-mark-components': kind must be weak or strong, found 'medium'"}},
 	}
 	for _, tt := range tests {

@@ -182,6 +182,16 @@ func (b *builder) graphToTable(op *syntax.GraphToTableOp, g GraphSource, sc *sco
 	}
 	idt := graphIDType(g)
 	hashExpr := &Call{Func: hash, Args: []Expr{&ColRef{Index: 0, Name: "id", T: idt}}, T: types.Long}
+	if len(op.Outputs) > 1 {
+		for _, o := range op.Outputs {
+			if o.As == nil {
+				return nil, errAt(o, "in 'graph-to-table': with both nodes and edges, each needs a name: %s as Name", o.Kind)
+			}
+		}
+		if op.Outputs[0].Kind == op.Outputs[1].Kind || len(op.Outputs) > 2 {
+			return nil, errAt(op.Outputs[1], "in 'graph-to-table': expected one nodes and one edges output")
+		}
+	}
 	var first Node
 	for _, o := range op.Outputs {
 		gt := &GraphToTable{Input: g, Edges: o.Kind == "edges", Hash: hashExpr}
@@ -779,4 +789,16 @@ func (gc *graphCalls) edgeOnly(x syntax.Expr) (int, bool) {
 		return true
 	})
 	return ev, ok && ev >= 0
+}
+
+// graphTablesOnly reports whether query x ends in a graph-to-table with both nodes and
+// edges: graph-to-table-operator.md says such a statement names its two tables (`as`)
+// for the statements after it, which return them.
+func graphTablesOnly(x syntax.Expr) bool {
+	p, ok := x.(*syntax.PipeExpr)
+	if !ok || len(p.Ops) == 0 {
+		return false
+	}
+	g, ok := p.Ops[len(p.Ops)-1].(*syntax.GraphToTableOp)
+	return ok && len(g.Outputs) > 1
 }
