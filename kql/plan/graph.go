@@ -234,6 +234,25 @@ func graphLabel(n Node) (string, bool) {
 			paths = append(paths, x.pathString(p))
 		}
 		s := x.Op + " " + strings.Join(paths, ", ")
+		var filters []string
+		for i, f := range x.NodeFilters {
+			if f != nil {
+				filters = append(filters, fmt.Sprintf("(%s): %s", x.NodeVars[i], f))
+			}
+		}
+		for i, f := range x.EdgeFilters {
+			if f != nil {
+				filters = append(filters, fmt.Sprintf("[%s]: %s", x.EdgeVars[i].Name, f))
+			}
+		}
+		for i, f := range x.InnerFilters {
+			if f != nil {
+				filters = append(filters, fmt.Sprintf("inner_nodes(%s): %s", x.EdgeVars[i].Name, f))
+			}
+		}
+		if len(filters) > 0 {
+			s += " filters {" + strings.Join(filters, "; ") + "}"
+		}
 		if x.Where != nil {
 			s += " where " + x.Where.String()
 		}
