@@ -31,6 +31,9 @@ func (c *checker) call(e *syntax.CallExpr, sc *scope, r *row, wantTable bool) va
 		c.info.Refs[e.Fun] = b.sym
 		return c.userCall(e, b, sc, r)
 	}
+	if v, ok := c.graphCall(e, sc, r); ok {
+		return v
+	}
 	switch name {
 	case "table":
 		return c.tableCall(e, sc)

@@ -112,9 +112,10 @@ func (s *scope) suggest(name string) string {
 // the position allows.
 type row struct {
 	cols        *Schema
-	left, right *Schema // set in join conditions: `$left.a == $right.b`
-	agg         bool    // aggregate functions are allowed (summarize, make-series, top-nested)
-	op          string  // the operator, for messages
+	left, right *Schema     // set in join conditions: `$left.a == $right.b`
+	agg         bool        // aggregate functions are allowed (summarize, make-series, top-nested)
+	op          string      // the operator, for messages
+	graph       *graphScope // set in the expressions of graph-match and graph-shortest-paths
 }
 
 // value is the meaning of an expression: a scalar of type typ, or a table when tab is set.
@@ -179,6 +180,9 @@ func (c *checker) stmts(list []syntax.Stmt, sc *scope) value {
 			last = c.value(s.X, sc, nil, true)
 			if last.tab != nil {
 				c.info.Tabular[s.X] = last.tab
+				if last.tab.Graph != nil {
+					c.errorf(s.X, "the query ends in a graph: follow make-graph with %s", graphOpList)
+				}
 			}
 		case *syntax.PatternStmt:
 			c.declarePattern(s, sc)

@@ -264,6 +264,11 @@ func (c *checker) columnHint(name string, s *Schema, sc *scope) string {
 // selector checks `X.Name`: member access on a dynamic value, `$left.c`/`$right.c` in a
 // join condition, or `database("d").Table`.
 func (c *checker) selector(e *syntax.SelectorExpr, sc *scope, r *row) value {
+	if r != nil && r.graph != nil {
+		if v, ok := c.graphSelector(e, r); ok {
+			return v
+		}
+	}
 	if id, ok := e.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") && e.Sel != nil {
 		var side *Schema
 		if r != nil {

@@ -28,6 +28,9 @@ type Schema struct {
 	// checker types them as types.Unknown and leaves them to the executor at run time.
 	// Columns listed in an open schema are known to exist.
 	Open bool
+	// Graph is set when the value is a graph (the result of make-graph), not a table;
+	// Columns is then empty.
+	Graph *GraphSchema
 }
 
 // Index returns the position of the named column, or -1.

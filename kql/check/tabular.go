@@ -280,6 +280,9 @@ func (c *checker) expandCall(x syntax.Expr, r *row) []Column {
 
 // op checks one pipe operator over input in and returns its output schema.
 func (c *checker) op(op syntax.Operator, in *Schema, sc *scope) *Schema {
+	if s, ok := c.graphOp(op, in, sc); ok {
+		return s
+	}
 	r := &row{cols: in, op: op.OpName()}
 	switch op := op.(type) {
 	case *syntax.WhereOp:

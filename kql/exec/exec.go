@@ -196,6 +196,7 @@ type executor struct {
 	scalars  map[plan.Node]types.Value   // toscalar results
 	sets     map[plan.Node][]types.Value // in (subquery) values
 	subIn    map[*plan.SubInput][]*column.Batch
+	graphIn  map[*plan.GraphInput]*graph // the graph of the partition being run
 	warnings []string
 }
 
@@ -251,7 +252,7 @@ func (e *Engine) newExecutor(ctx context.Context) *executor {
 		ctx: ctx, eng: e, fctx: &funcs.Context{Now: types.TicksFromTime(now)},
 		budget: &budget{limit: lim}, workers: w, batch: bs,
 		mat: map[plan.Node]*column.Table{}, scalars: map[plan.Node]types.Value{}, sets: map[plan.Node][]types.Value{},
-		subIn: map[*plan.SubInput][]*column.Batch{},
+		subIn: map[*plan.SubInput][]*column.Batch{}, graphIn: map[*plan.GraphInput]*graph{},
 	}
 }
 

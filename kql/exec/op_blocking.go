@@ -32,6 +32,9 @@ func (x *executor) blocking(n plan.Node) ([]*column.Batch, error) {
 	case *plan.IPLookup:
 		return x.ipLookup(n)
 	}
+	if bs, ok, err := x.graphBlocking(n); ok {
+		return bs, err
+	}
 	return nil, &InternalError{Msg: "no executor for " + plan.Label(n)}
 }
 

@@ -171,6 +171,9 @@ func Build(script *syntax.Script, env Env) (*Query, error) {
 			if err != nil {
 				return nil, err
 			}
+			if graphTablesOnly(st.X) {
+				continue // it only names its tables for the statements after it
+			}
 			q.Outputs = append(q.Outputs, &Output{Name: asName(st.X), Root: n})
 		case *syntax.DeclareQueryParametersStmt:
 			// socfeed runs queries without a client to pass parameters: each takes its

@@ -14,6 +14,9 @@ import (
 
 // operator plans one pipe stage over in.
 func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error) {
+	if n, ok, err := b.graphOperator(op, in, sc); ok {
+		return n, err
+	}
 	row := in.Schema()
 	switch op := op.(type) {
 	case *syntax.WhereOp:

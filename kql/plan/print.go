@@ -178,5 +178,8 @@ func Label(n Node) string {
 	case *SubInput:
 		return "subquery-input"
 	}
+	if s, ok := graphLabel(n); ok {
+		return s
+	}
 	return fmt.Sprintf("%T", n)
 }

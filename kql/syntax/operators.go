@@ -213,6 +213,9 @@ func (p *parser) parseOperator() Operator {
 	case "search":
 		return p.parseSearchAt(pos)
 	}
+	if op, ok := p.parseGraphOperator(name, pos); ok {
+		return op
+	}
 	p.ctx = saved
 	p.error(pos, p.prevEnd(), "expected query operator, found '"+name+"'")
 	return &BadOperator{From: pos, To: p.prevEnd()}

@@ -748,7 +748,9 @@ func (p *printer) node(n Node) {
 	case *BadOperator:
 		p.str("<bad>")
 	default:
-		panic(fmt.Sprintf("internal error: syntax.Print: unexpected node %T", n))
+		if !p.printGraph(n) {
+			panic(fmt.Sprintf("internal error: syntax.Print: unexpected node %T", n))
+		}
 	}
 }
 

@@ -320,5 +320,7 @@ func walkChildren(n Node, visit func(Node)) {
 		v(n.From)
 		v(n.To)
 		v(n.Step)
+	default:
+		walkGraph(n, v)
 	}
 }
