@@ -386,7 +386,7 @@ func (c *checker) binary(e *syntax.BinaryExpr, sc *scope, r *row) types.Type {
 			c.errorf(e, "operator '%s' is not defined for %s and %s", e.Op, a, b)
 			return types.Unknown
 		}
-		if !types.IsDocumentedArith(op, a, b) {
+		if a != types.Unknown && b != types.Unknown && !types.IsDocumentedArith(op, a, b) {
 			c.warnf(e, "operator '%s' on %s and %s is not in the language reference; Kusto's analyser accepts it (result %s)", e.Op, a, b, t)
 		}
 		ca, okA := c.info.Consts[e.X]
