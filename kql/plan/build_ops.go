@@ -269,6 +269,11 @@ func (b *builder) operator(op syntax.Operator, in Node, sc *scope) (Node, error)
 		return b.projectByNames(op, in, sc)
 	case *syntax.ReduceOp:
 		return b.reduce(op, in, sc)
+	case *syntax.ConsumeOp:
+		// consume reads its input and returns none of it to the client: the result is
+		// the input's columns without rows (consume-operator.md). socfeed's operators have
+		// no side effects to trigger, so the rows may as well never be produced.
+		return &Filter{Input: in, Pred: &Const{V: types.NewBool(false)}, Op: "consume"}, nil
 	case *syntax.BadOperator:
 		return nil, errAt(op, "cannot plan an operator that did not parse")
 	}
