@@ -74,7 +74,68 @@ func hashFuncs() []*Func {
 		digest("hash_md5", md5.New, "returns the MD5 hash of the value's text, in lower-case hex",
 			ex(`hash_md5("TEXAS")`, "3b00dbe6e07e7485a1c12d36c8e9910a"),
 		),
+		{
+			Name: "hash_combine", Kind: Scalar, MinArgs: 2, MaxArgs: 64,
+			Result: func(args []types.Type) (types.Type, error) {
+				for i, t := range args {
+					if t != types.Unknown && t != types.Dynamic && !t.IsInteger() {
+						return types.Unknown, argError("hash_combine", i, "long", t)
+					}
+				}
+				return types.Long, nil
+			},
+			Doc: "combines hash values into one: XXH64 over the little-endian bytes of the running hash and the next. " +
+				"Kusto does not publish its combining formula (hash-many-function.md: it may change), so values differ from Kusto's",
+			Examples: []Example{
+				ex(`hash_combine(hash("Hello"), hash("World")) == hash_many("Hello", "World")`, "true"),
+				ex(`hash_combine(1, 2) != hash_combine(2, 1)`, "true"),
+				ex(`isnull(hash_combine(1, long(null)))`, "true"),
+			},
+			Scalar: func(_ *Context, args []types.Value) types.Value {
+				hs := make([]uint64, len(args))
+				for i, a := range args {
+					n, ok := asLong(a)
+					if !ok {
+						return types.NullOf(types.Long)
+					}
+					hs[i] = uint64(n)
+				}
+				return types.NewLong(int64(combineHashes(hs)))
+			},
+		},
+		{
+			Name: "hash_many", Kind: Scalar, MinArgs: 2, MaxArgs: 64,
+			Result: func(args []types.Type) (types.Type, error) { return types.Long, nil },
+			Doc:    "hashes each value with hash() and combines the hashes as hash_combine() does",
+			Examples: []Example{
+				ex(`hash_many("Hello", "World") == hash_combine(hash("Hello"), hash("World"))`, "true"),
+				ex(`hash_many("a", 1) == hash_many("a", 1)`, "true"),
+			},
+			Scalar: func(_ *Context, args []types.Value) types.Value {
+				hs := make([]uint64, len(args))
+				for i, a := range args {
+					if a.IsNull() {
+						return types.NullOf(types.Long)
+					}
+					hs[i] = xxh64(hashBytes(a))
+				}
+				return types.NewLong(int64(combineHashes(hs)))
+			},
+		},
 	}
+}
+
+// combineHashes folds hashes into one: XXH64 over the 16 little-endian bytes of the
+// running value and the next hash.
+func combineHashes(hs []uint64) uint64 {
+	acc := hs[0]
+	var buf [16]byte
+	for _, h := range hs[1:] {
+		binary.LittleEndian.PutUint64(buf[:8], acc)
+		binary.LittleEndian.PutUint64(buf[8:], h)
+		acc = xxh64(buf[:])
+	}
+	return acc
 }
 
 // hashBytes is the byte form hash() reads: UTF-8 text for strings, little-endian 8-byte
