@@ -454,6 +454,9 @@ func (q *queryAnalysis) tablesOf(e syntax.Expr, depth int) []string {
 			}
 			return q.funcTables(l.Func, nil, depth)
 		}
+		if l := q.storedFunc(e.Name); l != nil {
+			return q.funcTables(l.Func, nil, depth)
+		}
 		if strings.HasPrefix(e.Name, "$") {
 			return nil
 		}
@@ -470,6 +473,23 @@ func (q *queryAnalysis) tablesOf(e syntax.Expr, depth int) []string {
 		}
 		if l, ok := q.lets[e.Fun.Name]; ok && l.Func != nil {
 			return q.funcTables(l.Func, e.Args, depth)
+		}
+		if l := q.storedFunc(e.Fun.Name); l != nil {
+			return q.funcTables(l.Func, e.Args, depth)
+		}
+	}
+	return nil
+}
+
+// storedFunc returns the stored function (check.Env.Functions) named name: the tables
+// its body reads are the rule's too (_GetWatchlist reads Watchlist).
+func (q *queryAnalysis) storedFunc(name string) *syntax.LetStmt {
+	if q.env == nil {
+		return nil
+	}
+	for _, l := range q.env.Functions {
+		if l.Name != nil && l.Name.Name == name && l.Func != nil {
+			return l
 		}
 	}
 	return nil

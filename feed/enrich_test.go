@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/rules"
 )
 
@@ -175,5 +176,28 @@ func TestAnalyzeWrittenFor(t *testing.T) {
 	}
 	if got := Analyze(r, []byte(sprayRule), testEnv()).ATTACK.WrittenFor; got != "" {
 		t.Errorf("WrittenFor without a version key = %q", got)
+	}
+}
+
+// TestAnalyzeStoredFunctions: the tables a stored function reads are the rule's, so a
+// rule calling _GetWatchlist needs the Watchlist table.
+func TestAnalyzeStoredFunctions(t *testing.T) {
+	r := load(t, "vip.yaml", `id: 7d0c2a8e-9b61-4d1e-8c57-2a4b6d8e0f13
+name: VIP sign-in
+description: A VIP signs in.
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+query: |
+  let vips = _GetWatchlist('VIPUsers') | project SearchKey;
+  SigninLogs | where UserPrincipalName in (vips)
+`)
+	env := testEnv()
+	env.Check.Functions = stored.Builtin().Lets()
+	a := Analyze(r, nil, env)
+	if diff := cmp.Diff([]string{"Watchlist", "SigninLogs"}, a.TableNames(), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("tables (-want +got):\n%s", diff)
 	}
 }

@@ -60,7 +60,7 @@ func caretLine(src string, line, col int) (text, caret string) {
 // checkQuery parses and checks a query against the table schemas and returns its
 // diagnostics sorted by position, one per line, at most maxDiagnostics, and how many
 // there were in all. Positions are in the query text.
-func checkQuery(src string, cat *schema.Catalog, reg *funcs.Registry) ([]Diagnostic, int) {
+func checkQuery(src string, cat *schema.Catalog, reg *funcs.Registry, fns []*syntax.LetStmt) ([]Diagnostic, int) {
 	var ds []Diagnostic
 	add := func(pos syntax.Pos, sev, msg string) {
 		line, col := syntax.LineCol(src, pos)
@@ -73,7 +73,7 @@ func checkQuery(src string, cat *schema.Catalog, reg *funcs.Registry) ([]Diagnos
 			add(e.Pos, "error", e.Msg)
 		}
 	} else {
-		_, cds := check.Check(script, &check.Env{Catalog: cat, Funcs: reg})
+		_, cds := check.Check(script, &check.Env{Catalog: cat, Funcs: reg, Functions: fns})
 		for _, d := range cds {
 			sev := "error"
 			if d.Severity == check.Warning {

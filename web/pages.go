@@ -276,7 +276,7 @@ func (s *Server) ruleView(ctx context.Context, id string) (*ruleView, error) {
 	}
 	v := &ruleView{R: d, Query: highlightKQL(d.Query), DataLoaded: len(s.infos) > 0,
 		RunURL: "/rules/" + url.PathEscape(d.ID) + "/run"}
-	v.Diags, v.DiagTotal = checkQuery(d.Query, s.cfg.Schemas, s.cfg.Funcs)
+	v.Diags, v.DiagTotal = checkQuery(d.Query, s.cfg.Schemas, s.cfg.Funcs, s.cfg.Functions)
 	if len(d.Load) > 0 {
 		v.LoadDiags, _ = loadDiagnostics(d.Load, d.YAML)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/kql/exec"
 	"github.com/socfeed/socfeed/kql/funcs"
+	"github.com/socfeed/socfeed/kql/syntax"
 	"github.com/socfeed/socfeed/schema"
 )
 
@@ -42,6 +43,9 @@ type Config struct {
 	Schemas *schema.Catalog
 	// Funcs is the function registry for checking; nil means funcs.Default().
 	Funcs *funcs.Registry
+	// Functions are the stored functions rules may call (check.Env.Functions); nil
+	// means none.
+	Functions []*syntax.LetStmt
 	// ATTACK names techniques on the pages; nil means attack.Default().
 	ATTACK *attack.Catalog
 	// RunTimeout bounds one run of a rule; 0 means one minute.

@@ -124,7 +124,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 
 	schemas := schema.Default()
-	cfg := web.Config{Catalog: web.NewFeedCatalog(cat, at), Schemas: schemas, Funcs: reg, Token: *token}
+	cfg := web.Config{Catalog: web.NewFeedCatalog(cat, at), Schemas: schemas, Funcs: reg, Token: *token, Functions: stored.Builtin().Lets()}
 	if len(dataPaths) > 0 {
 		ws, err := wsf.load()
 		if err != nil {
@@ -157,6 +157,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		// NewLocal adds the loaded tables to schemas, so the pages check against them too.
 		eng := local.New(ds.Tables, schemas, reg)
 		eng.Functions = ws.functions
+		cfg.Functions = ws.functions.Lets()
 		eng.External = fetcher
 		cfg.Data = &web.Data{Tables: ds.Tables, Paths: dataPaths, Report: rep}
 		runner := web.NewHuntRunner(eng)
