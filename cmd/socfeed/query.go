@@ -72,6 +72,14 @@ func (o *queryOptions) flags(name string, e *env, withFormat bool) *flag.FlagSet
 	fs.Var(&o.tables, "table", "read `NAME=PATH` (a file or folder) as table NAME, whatever its file names say (repeatable)")
 	o.ext.register(fs)
 	o.ws.register(fs)
+	fs.Usage = func() {
+		verb := "runs a KQL query and prints its results"
+		if !withFormat {
+			verb = "prints the optimised plan of a KQL query"
+		}
+		fmt.Fprintf(e.stderr, "usage: socfeed %s [flags] (QUERY | -f FILE)\n\nsocfeed %s %s over the logs of --data (files, folders or an\ningested store; file names name their tables).\n\nflags:\n", name, name, verb)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 
