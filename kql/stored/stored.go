@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -372,6 +373,9 @@ func (s *Set) AddParserYAML(file string, data []byte) []Diagnostic {
 // defaultLiteral writes a parameter default from YAML as a KQL literal of type typ.
 func defaultLiteral(typ string, v any) string {
 	text := fmt.Sprint(v)
+	if t, ok := v.(time.Time); ok {
+		text = t.UTC().Format(time.RFC3339Nano)
+	}
 	switch strings.ToLower(typ) {
 	case "string":
 		if s, ok := v.(string); ok && (strings.HasPrefix(s, "'") || strings.HasPrefix(s, "\"")) {

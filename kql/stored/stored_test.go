@@ -267,3 +267,15 @@ func TestGetWatchlist(t *testing.T) {
 		}
 	}
 }
+
+func TestParserDefaults(t *testing.T) {
+	fns := &stored.Set{}
+	yaml := "FunctionAlias: Since\nFunctionParams:\n  - {Name: start, Type: datetime, Default: 2024-01-01}\n  - {Name: names, Type: dynamic, Default: '[\"x\"]'}\n  - {Name: note, Type: string, Default: \"it's\"}\nFunctionQuery: |\n  T | where a in (names) and strlen(note) == 4 and start == datetime(2024-01-01) | count\n"
+	if ds := fns.AddParserYAML("p.yaml", []byte(yaml)); len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	got, err := run(t, fns, "Since")
+	if err != "" || !cmp.Equal(got, []string{"2"}) {
+		t.Errorf("Since = %v, %s; want [2]", got, err)
+	}
+}
