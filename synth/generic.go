@@ -333,6 +333,9 @@ func (g *genericGen) value(c schema.Column, n colName, r genericRow) any {
 	case types.Dynamic:
 		return g.dynamicValue(key, r)
 	case types.String:
+		if key == "eventdata" && (g.t.Name == "Event" || g.t.Name == "SecurityEvent") {
+			return g.eventXML(r)
+		}
 		if v, ok := g.jsonString(key, r); ok {
 			return v
 		}

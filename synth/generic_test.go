@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -324,6 +325,46 @@ func TestColumnWords(t *testing.T) {
 	} {
 		if diff := cmp.Diff(want, columnWords(name)); diff != "" {
 			t.Errorf("columnWords(%q) (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// TestGenericEventXML: EventData of Event and SecurityEvent is the XML Log Analytics
+// keeps, with Data elements named by Name attributes.
+func TestGenericEventXML(t *testing.T) {
+	for _, tc := range []struct{ table, root, field string }{
+		{"Event", "DataItem", "Image"},
+		{"SecurityEvent", "EventData", "ObjectName"},
+	} {
+		st := &schema.Table{Name: tc.table, Columns: []schema.Column{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "EventData", Type: types.String}}}
+		for _, row := range genericRows(t, st, 5, 3, GenericOptions{}) {
+			text, _ := row["EventData"].(string)
+			var doc struct {
+				XMLName xml.Name
+				Data    []struct {
+					Name  string `xml:"Name,attr"`
+					Value string `xml:",chardata"`
+				} `xml:"EventData>Data"`
+				Direct []struct {
+					Name string `xml:"Name,attr"`
+				} `xml:"Data"`
+			}
+			if err := xml.Unmarshal([]byte(text), &doc); err != nil {
+				t.Fatalf("%s: EventData %q is not XML: %v", tc.table, text, err)
+			}
+			if doc.XMLName.Local != tc.root {
+				t.Errorf("%s: root element %s, want %s", tc.table, doc.XMLName.Local, tc.root)
+			}
+			names := map[string]bool{}
+			for _, d := range doc.Data {
+				names[d.Name] = true
+			}
+			for _, d := range doc.Direct {
+				names[d.Name] = true
+			}
+			if !names[tc.field] {
+				t.Errorf("%s: EventData has no Data element %s: %q", tc.table, tc.field, text)
+			}
 		}
 	}
 }
