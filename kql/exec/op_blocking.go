@@ -31,6 +31,8 @@ func (x *executor) blocking(n plan.Node) ([]*column.Batch, error) {
 		return x.pivot(n)
 	case *plan.IPLookup:
 		return x.ipLookup(n)
+	case *plan.GeoLookup:
+		return x.geoLookup(n)
 	}
 	if bs, ok, err := x.graphBlocking(n); ok {
 		return bs, err

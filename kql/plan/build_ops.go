@@ -1169,6 +1169,8 @@ func (b *builder) evaluate(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 		return b.pivot(op, in, sc)
 	case "ipv4_lookup", "ipv6_lookup":
 		return b.ipLookup(op, in, sc)
+	case "geo_polygon_lookup", "geo_line_lookup":
+		return b.geoLookup(op, in, sc)
 	}
 	conflict := "error"
 	ignored := map[string]bool{}

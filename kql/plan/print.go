@@ -169,6 +169,12 @@ func Label(n Node) string {
 			op = "ipv6_lookup"
 		}
 		return fmt.Sprintf("%s %s in %s", op, x.Input.Schema()[x.Src].Name, x.Lookup.Schema()[x.Range].Name)
+	case *GeoLookup:
+		op := "geo_polygon_lookup"
+		if x.Line {
+			op = "geo_line_lookup"
+		}
+		return fmt.Sprintf("%s (%s, %s) in %s", op, x.Input.Schema()[x.Lon].Name, x.Input.Schema()[x.Lat].Name, x.Lookup.Schema()[x.Key].Name)
 	case *Pivot:
 		return fmt.Sprintf("pivot %s by %s(%s) [%s]", x.Col, x.Agg.Name, exprList(x.Agg.Args), fieldList(x.Fields))
 	case *Partition:

@@ -246,6 +246,8 @@ func rewriteInputs(n Node, fn func(Node) Node) {
 		x.Input = fn(x.Input)
 	case *IPLookup:
 		x.Input, x.Lookup = fn(x.Input), fn(x.Lookup)
+	case *GeoLookup:
+		x.Input, x.Lookup = fn(x.Input), fn(x.Lookup)
 	case *Reduce:
 		x.Input = fn(x.Input)
 	case *Partition:
@@ -460,6 +462,10 @@ func nodeExprs(n Node) []Expr {
 		}
 	case *Parse:
 		es = append(es, x.X)
+	case *GeoLookup:
+		if x.Radius != nil {
+			es = append(es, x.Radius)
+		}
 	case *ParseKv:
 		es = append(es, x.X)
 	case *MakeSeries:
