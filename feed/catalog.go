@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 
+	"github.com/socfeed/socfeed/kql/stored"
 	"github.com/socfeed/socfeed/rules"
 )
 
@@ -51,6 +53,14 @@ CREATE TABLE IF NOT EXISTS sources (
 	commit_hash TEXT NOT NULL DEFAULT '',
 	licence TEXT NOT NULL DEFAULT '',
 	retrieved TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS functions (
+	source_id INTEGER NOT NULL REFERENCES sources(id),
+	name TEXT NOT NULL,
+	path TEXT NOT NULL,
+	line INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	PRIMARY KEY (source_id, name)
 );
 CREATE TABLE IF NOT EXISTS rules (
 	id INTEGER PRIMARY KEY,
@@ -144,6 +154,28 @@ func Open(store string, env Env) (*Catalog, error) {
 	return &Catalog{db: db, store: store, env: env}, nil
 }
 
+// Functions returns the parsers of every source (stored functions), read back from the
+// catalog: what the rules of the catalog may call when they run. A function two sources
+// declare is the one of the source synced last. Functions that no longer parse are left
+// out.
+func (c *Catalog) Functions(ctx context.Context) (*stored.Set, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT f.name, f.path, f.line, f.text FROM functions f JOIN sources s ON s.id = f.source_id ORDER BY s.retrieved, s.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	set := &stored.Set{}
+	for rows.Next() {
+		var name, path, text string
+		var line int
+		if err := rows.Scan(&name, &path, &line, &text); err != nil {
+			return nil, err
+		}
+		set.AddSource(path, line, text)
+	}
+	return set, rows.Err()
+}
+
 // Close closes the database.
 func (c *Catalog) Close() error { return c.db.Close() }
 
@@ -172,6 +204,9 @@ type SyncReport struct {
 	Same     int
 	Removed  int // rules gone from the source since the last sync
 	Analyzed int
+	// Functions are the parsers (stored functions) the source declares, kept in the
+	// catalog so that its rules run with them.
+	Functions int
 	// Diagnostics are the loader's problems: errors and warnings with positions.
 	Diagnostics rules.Diagnostics
 	// LLMErrors are failures of the optional rewrite; the template text is kept.
@@ -209,6 +244,36 @@ func (c *Catalog) Sync(ctx context.Context, src Source, opts SyncOptions) (*Sync
 	sourceID, err := upsertSource(ctx, tx, snap)
 	if err != nil {
 		return nil, err
+	}
+	// The source's parsers: kept for running its rules, and known to their analysis.
+	parsers, pds := stored.LoadParsers(snap.Root)
+	for _, d := range pds {
+		if rel, err := filepath.Rel(snap.Root, d.File); err == nil && !strings.HasPrefix(rel, "..") {
+			d.File = filepath.ToSlash(rel)
+		}
+		rep.Diagnostics = append(rep.Diagnostics, rules.Diagnostic{File: d.File, Line: d.Line, Col: d.Col, Severity: rules.Warning,
+			Msg: "parser not kept: " + d.Msg})
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM functions WHERE source_id = ?`, sourceID); err != nil {
+		return nil, err
+	}
+	for _, f := range parsers.Functions() {
+		rel := f.File
+		if r, err := filepath.Rel(snap.Root, f.File); err == nil {
+			rel = filepath.ToSlash(r)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO functions(source_id, name, path, line, text) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT(source_id, name) DO UPDATE SET path = excluded.path, line = excluded.line, text = excluded.text`,
+			sourceID, f.Name, rel, f.Line, f.Src); err != nil {
+			return nil, err
+		}
+		rep.Functions++
+	}
+	env := c.env
+	if env.Check != nil && len(parsers.Names()) > 0 {
+		ce := *env.Check
+		ce.Functions = append(slices.Clone(ce.Functions), parsers.Lets()...)
+		env.Check = &ce
 	}
 	type prior struct {
 		id       int64
@@ -301,7 +366,7 @@ func (c *Catalog) Sync(ctx context.Context, src Source, opts SyncOptions) (*Sync
 		}
 		if analyse {
 			rep.Analyzed++
-			if err := c.analyse(ctx, tx, id, &row, opts.LLM, rep); err != nil {
+			if err := c.analyse(ctx, tx, id, &row, opts.LLM, rep, env); err != nil {
 				return nil, err
 			}
 		}
@@ -438,9 +503,9 @@ func (w *ruleRow) update(ctx context.Context, tx *sql.Tx, id int64, stamp string
 }
 
 // analyse writes a rule's analysis, enrichment, confidence, facets and search text.
-func (c *Catalog) analyse(ctx context.Context, tx *sql.Tx, id int64, w *ruleRow, llm *LLM, rep *SyncReport) error {
+func (c *Catalog) analyse(ctx context.Context, tx *sql.Tx, id int64, w *ruleRow, llm *LLM, rep *SyncReport, env Env) error {
 	r := w.rule
-	a := Analyze(r, []byte(w.text), c.env)
+	a := Analyze(r, []byte(w.text), env)
 	enr := Compose(r, a)
 	if llm != nil {
 		if err := llm.Rewrite(ctx, r, a, &enr); err != nil {

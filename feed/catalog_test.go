@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/google/go-cmp/cmp"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/kql/check"
@@ -334,5 +335,62 @@ func TestSources(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Name != src.Name || got[0].Rules != 3 || got[0].Kind != "folder" || got[0].Retrieved.IsZero() {
 		t.Errorf("Sources = %+v", got)
+	}
+}
+
+// TestSyncParsers: a source's parser YAMLs are kept as stored functions; its rules'
+// analysis sees the tables the parsers read; a broken parser is a warning.
+func TestSyncParsers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "Parsers", "FailedSignins.yaml"), "Parser:\n  Title: Failed sign-ins\nFunctionName: FailedSignins\nFunctionAlias: FailedSignins\nFunctionQuery: |\n  SigninLogs\n  | where ResultType != \"0\"\n")
+	writeFile(t, filepath.Join(dir, "Parsers", "Broken.yaml"), "FunctionAlias: Broken\nFunctionQuery: |\n  SigninLogs\n  | where\n")
+	writeFile(t, filepath.Join(dir, "failures.yaml"), `id: 1d0c2a8e-9b61-4d1e-8c57-2a4b6d8e0f13
+name: Many failures
+description: Many failed sign-ins for one account.
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+query: |
+  FailedSignins | summarize n = count() by UserPrincipalName | where n > 10
+`)
+	src, err := ParseSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := Open(t.TempDir(), testEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	rep, err := cat.Sync(ctx, src, SyncOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rules != 1 || rep.Functions != 1 {
+		t.Errorf("sync: %d rules, %d parsers; want 1 and 1", rep.Rules, rep.Functions)
+	}
+	warned := false
+	for _, d := range rep.Diagnostics {
+		warned = warned || d.File == "Parsers/Broken.yaml" && d.Line == 4 && strings.Contains(d.Msg, "parser not kept")
+	}
+	if !warned {
+		t.Errorf("no warning for Parsers/Broken.yaml at line 4: %v", rep.Diagnostics)
+	}
+	fns, err := cat.Functions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fns.Names(); !cmp.Equal(got, []string{"FailedSignins"}) {
+		t.Errorf("Functions = %v, want [FailedSignins]", got)
+	}
+	r, err := cat.Rule(ctx, src.ID()+":failures.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(r.Tables, []string{"SigninLogs"}) {
+		t.Errorf("rule tables = %v, want [SigninLogs] through the parser", r.Tables)
 	}
 }

@@ -119,12 +119,21 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			e.errorf("serve: syncing %s: %v", p, err)
 			return exitError
 		}
-		fmt.Fprintf(e.stderr, "socfeed: synced %s: %d rules (%d new, %d changed, %d removed), %d errors, %d warnings\n",
-			src.Name, rep.Rules, rep.New, rep.Changed, rep.Removed, len(rep.Diagnostics.Errors()), len(rep.Diagnostics.Warnings()))
+		fmt.Fprintf(e.stderr, "socfeed: synced %s: %d rules (%d new, %d changed, %d removed), %d parsers, %d errors, %d warnings\n",
+			src.Name, rep.Rules, rep.New, rep.Changed, rep.Removed, rep.Functions, len(rep.Diagnostics.Errors()), len(rep.Diagnostics.Warnings()))
 	}
 
+	// The functions rules may call: the built-in ones, the parsers of the synced sources,
+	// then those of --functions, each replacing the one before of the same name.
+	fns := stored.Builtin()
+	synced, err := cat.Functions(ctx)
+	if err != nil {
+		e.errorf("serve: %v", err)
+		return exitError
+	}
+	fns.Merge(synced)
 	schemas := schema.Default()
-	cfg := web.Config{Catalog: web.NewFeedCatalog(cat, at), Schemas: schemas, Funcs: reg, Token: *token, Functions: stored.Builtin().Lets()}
+	cfg := web.Config{Catalog: web.NewFeedCatalog(cat, at), Schemas: schemas, Funcs: reg, Token: *token, Functions: fns.Lets()}
 	if len(dataPaths) > 0 {
 		ws, err := wsf.load()
 		if err != nil {
@@ -156,8 +165,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 		// NewLocal adds the loaded tables to schemas, so the pages check against them too.
 		eng := local.New(ds.Tables, schemas, reg)
-		eng.Functions = ws.functions
-		cfg.Functions = ws.functions.Lets()
+		fns.Merge(ws.functions)
+		eng.Functions = fns
+		cfg.Functions = fns.Lets()
 		eng.External = fetcher
 		cfg.Data = &web.Data{Tables: ds.Tables, Paths: dataPaths, Report: rep}
 		runner := web.NewHuntRunner(eng)

@@ -47,6 +47,7 @@ type syncResult struct {
 	Changed     int      `json:"changed"`
 	Unchanged   int      `json:"unchanged"`
 	Removed     int      `json:"removed"`
+	Parsers     int      `json:"parsers"`
 	Errors      []string `json:"errors,omitempty"`
 	Warnings    int      `json:"warnings"`
 	LLMErrors   []string `json:"llmErrors,omitempty"`
@@ -115,6 +116,7 @@ func runSync(ctx context.Context, e *env, args []string) int {
 			if err == nil {
 				res.Commit, res.Licence = rep.Commit, rep.Licence
 				res.Rules, res.New, res.Changed, res.Unchanged, res.Removed = rep.Rules, rep.New, rep.Changed, rep.Same, rep.Removed
+				res.Parsers = rep.Functions
 				for _, d := range rep.Diagnostics.Errors() {
 					res.Errors = append(res.Errors, d.String())
 				}
@@ -162,8 +164,12 @@ func writeSyncText(e *env, r syncResult, verbose bool) {
 	if r.Licence != "" {
 		what += ", " + r.Licence
 	}
-	fmt.Fprintf(e.stdout, "%s (%s): %s: %d new, %d changed, %d unchanged, %d removed; %s, %s\n",
-		r.Source, what, plural(r.Rules, "rule"), r.New, r.Changed, r.Unchanged, r.Removed,
+	parsers := ""
+	if r.Parsers > 0 {
+		parsers = "; " + plural(r.Parsers, "parser")
+	}
+	fmt.Fprintf(e.stdout, "%s (%s): %s: %d new, %d changed, %d unchanged, %d removed%s; %s, %s\n",
+		r.Source, what, plural(r.Rules, "rule"), r.New, r.Changed, r.Unchanged, r.Removed, parsers,
 		plural(len(r.Errors), "file error"), plural(r.Warnings, "warning"))
 	if !verbose {
 		for i, msg := range r.Errors {

@@ -441,6 +441,54 @@ func Load(paths []string) (*Set, []Diagnostic) {
 	return s, out
 }
 
+// LoadParsers reads the Sentinel parser YAMLs under root (a rule repository checkout,
+// where parsers sit in Parsers folders beside the rules): every .yaml/.yml file that
+// declares a FunctionQuery or ParserQuery; other files are not looked at. Hidden folders
+// are skipped. Problems are returned with the functions that did load.
+func LoadParsers(root string) (*Set, []Diagnostic) {
+	s := &Set{}
+	var out []Diagnostic
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			out = append(out, Diagnostic{File: path, Msg: err.Error()})
+			return nil
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && path != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext != ".yaml" && ext != ".yml" {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			out = append(out, Diagnostic{File: path, Msg: err.Error()})
+			return nil
+		}
+		if !bytes.Contains(data, []byte("FunctionQuery:")) && !bytes.Contains(data, []byte("ParserQuery:")) {
+			return nil
+		}
+		out = append(out, s.AddParserYAML(path, data)...)
+		return nil
+	})
+	if err != nil {
+		out = append(out, Diagnostic{File: root, Msg: err.Error()})
+	}
+	return s, out
+}
+
+// Functions returns the functions of the set, in name order.
+func (s *Set) Functions() []*Function {
+	var out []*Function
+	for _, n := range s.Names() {
+		out = append(out, s.byName[n])
+	}
+	return out
+}
+
 func (s *Set) loadFile(path string, named bool) []Diagnostic {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
