@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
-	"github.com/google/go-cmp/cmp"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
 	"github.com/socfeed/socfeed/attack"
 	"github.com/socfeed/socfeed/kql/check"
 	"github.com/socfeed/socfeed/kql/funcs"
