@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 
 	"github.com/socfeed/socfeed/schema"
@@ -448,6 +449,14 @@ func skipStr(b []byte, i int) int {
 // (or at len(b)). The workers use it too, to go on after a broken element, so both cut
 // the array in the same places.
 func skipElem(b []byte, i int) int {
+	if e, ok := fastElem(b, i); ok {
+		return e
+	}
+	return slowElem(b, i)
+}
+
+// slowElem is skipElem a byte at a time.
+func slowElem(b []byte, i int) int {
 	depth := 0
 	var objs uint64 // bit d: the bracket open at depth d+1 (up to 64) is '{'
 	for i < len(b) {
@@ -485,6 +494,122 @@ func skipElem(b []byte, i int) int {
 		i++
 	}
 	return len(b)
+}
+
+// fastElem returns what skipElem does for the common element, an object whose
+// brackets match, whose strings hold no raw line end and which is followed by blanks and
+// ',' or ']', reading 64 bytes at a time: each block gives bit masks of its quotes,
+// backslashes and brackets (eight bytes at a time); the escapes are resolved from the
+// backslash runs, a prefix XOR of the unescaped quotes marks the bytes inside strings,
+// and only the brackets outside strings are visited. ok is false for anything else
+// (another kind of element, a backslash outside a string, a line end inside one, a
+// bracket closing the wrong kind, nesting deeper than 64, text other than blanks after
+// the object, or b ending first); slowElem then walks the element byte by byte.
+func fastElem(b []byte, i int) (end int, ok bool) {
+	if i >= len(b) || b[i] != '{' {
+		return 0, false
+	}
+	nl := len(b) // the next line end at or after i
+	if k := bytes.IndexByte(b[i:], '\n'); k >= 0 {
+		nl = i + k
+	}
+	depth := 0
+	var objs uint64    // bit d: the bracket open at depth d+1 is '{'
+	var inStr uint64   // all ones when the block before ended inside a string, else 0
+	var escNext uint64 // 1 when the first byte of the next block is escaped
+	for ; i+64 <= len(b); i += 64 {
+		var q, bs, br uint64
+		for k := 0; k < 64; k += 8 {
+			w := binary.LittleEndian.Uint64(b[i+k:])
+			q |= moveMask(eqBytes(w, lsb*'"')) << k
+			bs |= moveMask(eqBytes(w, lsb*'\\')) << k
+			w |= lsb * 0x20 // '[' and ']' read as '{' and '}'
+			br |= moveMask(eqBytes(w, lsb*'{')|eqBytes(w, lsb*'}')) << k
+		}
+		esc := escapedBits(bs, &escNext)
+		// s: the bytes inside a string, its opening quote included.
+		s := prefixXor(q&^esc) ^ inStr
+		inStr = uint64(int64(s) >> 63)
+		if bs&^s != 0 {
+			return 0, false // a backslash outside a string: the escapes above may be wrong
+		}
+		for nl < i+64 {
+			if s>>(nl-i)&1 != 0 {
+				return 0, false // a line end inside a string ends it in skipStr
+			}
+			nl++
+			if k := bytes.IndexByte(b[nl:], '\n'); k >= 0 {
+				nl += k
+			} else {
+				nl = len(b)
+			}
+		}
+		for br &^= s; br != 0; br &= br - 1 {
+			k := i + bits.TrailingZeros64(br)
+			switch c := b[k]; c {
+			case '{', '[':
+				if depth >= 64 {
+					return 0, false
+				}
+				objs &^= 1 << depth
+				if c == '{' {
+					objs |= 1 << depth
+				}
+				depth++
+			default:
+				depth--
+				if (objs>>depth&1 == 1) != (c == '}') {
+					return 0, false
+				}
+				if depth == 0 {
+					j := skipWS(b, k+1)
+					if j < len(b) && (b[j] == ',' || b[j] == ']') {
+						return j, true
+					}
+					return 0, false
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// eqBytes returns the high bit of each byte of x equal to the byte of pat (pat repeats
+// one byte), exactly: no borrow runs between bytes.
+func eqBytes(x, pat uint64) uint64 {
+	y := x ^ pat
+	return ^((y&(lsb*0x7f) + lsb*0x7f) | y) & msb
+}
+
+// moveMask gathers the high bits of the bytes of m (only high bits set) into its low
+// eight bits, byte k's into bit k.
+func moveMask(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+// prefixXor returns x with bit k the XOR of x's bits 0..k.
+func prefixXor(x uint64) uint64 {
+	x ^= x << 1
+	x ^= x << 2
+	x ^= x << 4
+	x ^= x << 8
+	x ^= x << 16
+	x ^= x << 32
+	return x
+}
+
+// escapedBits returns the bits of the bytes escaped by a backslash, given the bits of
+// the backslashes (a backslash escapes the byte after it unless it is itself escaped:
+// in a run, every second one escapes). *carry is 1 when the block before ended with a
+// backslash that escapes this block's first byte, and is set for the next block.
+func escapedBits(bs uint64, carry *uint64) uint64 {
+	const even = 0x5555555555555555
+	bs &^= *carry
+	follows := bs<<1 | *carry
+	oddStarts := bs &^ even &^ follows
+	evenSeqs, over := bits.Add64(oddStarts, bs, 0)
+	*carry = over
+	return (even ^ evenSeqs<<1) & follows
 }
 
 // skipValue returns the offset after the object or array starting at b[i], as skipElem
