@@ -499,7 +499,7 @@ func slowElem(b []byte, i int) int {
 // fastElem returns what skipElem does for the common element, an object whose
 // brackets match, whose strings hold no raw line end and which is followed by blanks and
 // ',' or ']', reading 64 bytes at a time: each block gives bit masks of its quotes,
-// backslashes and brackets (eight bytes at a time); the escapes are resolved from the
+// backslashes, brackets and line ends (blockMasks); the escapes are resolved from the
 // backslash runs, a prefix XOR of the unescaped quotes marks the bytes inside strings,
 // and only the brackets outside strings are visited. ok is false for anything else
 // (another kind of element, a backslash outside a string, a line end inside one, a
@@ -509,23 +509,12 @@ func fastElem(b []byte, i int) (end int, ok bool) {
 	if i >= len(b) || b[i] != '{' {
 		return 0, false
 	}
-	nl := len(b) // the next line end at or after i
-	if k := bytes.IndexByte(b[i:], '\n'); k >= 0 {
-		nl = i + k
-	}
 	depth := 0
 	var objs uint64    // bit d: the bracket open at depth d+1 is '{'
 	var inStr uint64   // all ones when the block before ended inside a string, else 0
 	var escNext uint64 // 1 when the first byte of the next block is escaped
 	for ; i+64 <= len(b); i += 64 {
-		var q, bs, br uint64
-		for k := 0; k < 64; k += 8 {
-			w := binary.LittleEndian.Uint64(b[i+k:])
-			q |= moveMask(eqBytes(w, lsb*'"')) << k
-			bs |= moveMask(eqBytes(w, lsb*'\\')) << k
-			w |= lsb * 0x20 // '[' and ']' read as '{' and '}'
-			br |= moveMask(eqBytes(w, lsb*'{')|eqBytes(w, lsb*'}')) << k
-		}
+		q, bs, br, nl := blockMasks((*[64]byte)(b[i : i+64]))
 		esc := escapedBits(bs, &escNext)
 		// s: the bytes inside a string, its opening quote included.
 		s := prefixXor(q&^esc) ^ inStr
@@ -533,16 +522,8 @@ func fastElem(b []byte, i int) (end int, ok bool) {
 		if bs&^s != 0 {
 			return 0, false // a backslash outside a string: the escapes above may be wrong
 		}
-		for nl < i+64 {
-			if s>>(nl-i)&1 != 0 {
-				return 0, false // a line end inside a string ends it in skipStr
-			}
-			nl++
-			if k := bytes.IndexByte(b[nl:], '\n'); k >= 0 {
-				nl += k
-			} else {
-				nl = len(b)
-			}
+		if nl&s != 0 {
+			return 0, false // a line end inside a string ends it in skipStr
 		}
 		for br &^= s; br != 0; br &= br - 1 {
 			k := i + bits.TrailingZeros64(br)
@@ -572,6 +553,19 @@ func fastElem(b []byte, i int) (end int, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// blockMasksGo is blockMasks eight bytes at a time.
+func blockMasksGo(b *[64]byte) (q, bs, br, nl uint64) {
+	for k := 0; k < 64; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k:])
+		q |= moveMask(eqBytes(w, lsb*'"')) << k
+		bs |= moveMask(eqBytes(w, lsb*'\\')) << k
+		nl |= moveMask(eqBytes(w, lsb*'\n')) << k
+		w |= lsb * 0x20 // '[' and ']' read as '{' and '}'
+		br |= moveMask(eqBytes(w, lsb*'{')|eqBytes(w, lsb*'}')) << k
+	}
+	return q, bs, br, nl
 }
 
 // eqBytes returns the high bit of each byte of x equal to the byte of pat (pat repeats

@@ -116,3 +116,49 @@ func BenchmarkWalkArray(b *testing.B) {
 	b.Run("skipElem", func(b *testing.B) { benchWalk(b, skipElem) })
 	b.Run("slowElem", func(b *testing.B) { benchWalk(b, slowElem) })
 }
+
+// TestBlockMasks checks blockMasks (SSE2 on amd64) against blockMasksGo.
+func TestBlockMasks(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	alphabet := []byte("\"\\{}[],:aZ09 \n\x00\xff\x7b\x5b\x5d\x7d\x22\x5c\x02\xa2\xdc\xfb")
+	var b [64]byte
+	for n := 0; n < 20000; n++ {
+		for i := range b {
+			if n%2 == 0 {
+				b[i] = alphabet[rng.Intn(len(alphabet))]
+			} else {
+				b[i] = byte(rng.Intn(256))
+			}
+		}
+		q, bs, br, nl := blockMasks(&b)
+		wq, wbs, wbr, wnl := blockMasksGo(&b)
+		if q != wq || bs != wbs || br != wbr || nl != wnl {
+			t.Fatalf("%q: blockMasks = %x %x %x %x, want %x %x %x %x", b[:], q, bs, br, nl, wq, wbs, wbr, wnl)
+		}
+		for i, c := range b {
+			if (q>>i&1 == 1) != (c == '"') || (bs>>i&1 == 1) != (c == '\\') || (br>>i&1 == 1) != (c == '{' || c == '}' || c == '[' || c == ']') || (nl>>i&1 == 1) != (c == '\n') {
+				t.Fatalf("%q: byte %d (%q) misclassified", b[:], i, c)
+			}
+		}
+	}
+}
+
+// FuzzElem checks that where fastElem ends an element, slowElem ends it there too.
+func FuzzElem(f *testing.F) {
+	lines := bytes.Split(bytes.TrimSpace(synthSignins(2, 0)), []byte("\n"))
+	f.Add(append(append([]byte(nil), lines[0]...), ",\n"...))
+	f.Add([]byte(`{"a":"\\\"}\\","b":[{"c":"]"}],"d":"x\"y"}` + "  ,"))
+	f.Add([]byte(`{"a":"` + string(bytes.Repeat([]byte(`\\`), 40)) + `\"}", "b": {"c": [1, 2, {"d": "}"}]}} ]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for i := 0; i < len(b); i++ {
+			if b[i] != '{' {
+				continue
+			}
+			if e, ok := fastElem(b, i); ok {
+				if want := slowElem(b, i); e != want {
+					t.Fatalf("element at %d: fastElem ends at %d, slowElem at %d", i, e, want)
+				}
+			}
+		}
+	})
+}
