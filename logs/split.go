@@ -498,14 +498,29 @@ func slowElem(b []byte, i int) int {
 
 // fastElem returns what skipElem does for the common element, an object whose
 // brackets match, whose strings hold no raw line end and which is followed by blanks and
-// ',' or ']', reading 64 bytes at a time: each block gives bit masks of its quotes,
-// backslashes, brackets and line ends (blockMasks); the escapes are resolved from the
-// backslash runs, a prefix XOR of the unescaped quotes marks the bytes inside strings,
-// and only the brackets outside strings are visited. ok is false for anything else
-// (another kind of element, a backslash outside a string, a line end inside one, a
-// bracket closing the wrong kind, nesting deeper than 64, text other than blanks after
-// the object, or b ending first); slowElem then walks the element byte by byte.
+// ',' or ']'; ok is false for anything else, and slowElem then walks the element byte
+// by byte.
 func fastElem(b []byte, i int) (end int, ok bool) {
+	c, ok := fastClose(b, i)
+	if !ok {
+		return 0, false
+	}
+	j := skipWS(b, c+1)
+	if j < len(b) && (b[j] == ',' || b[j] == ']') {
+		return j, true
+	}
+	return 0, false
+}
+
+// fastClose returns the offset of the bracket that closes the object at b[i], reading
+// 64 bytes at a time: each block gives bit masks of its quotes, backslashes, brackets
+// and line ends (blockMasks); the escapes are resolved from the backslash runs, a prefix
+// XOR of the unescaped quotes marks the bytes inside strings, and only the brackets
+// outside strings are visited. ok is false, for the byte walks to decide, when b[i] is
+// not '{', a backslash stands outside a string or a line end inside one (skipStr ends
+// the string there), a bracket closes the wrong kind, nesting is deeper than 64, or b
+// ends first.
+func fastClose(b []byte, i int) (end int, ok bool) {
 	if i >= len(b) || b[i] != '{' {
 		return 0, false
 	}
@@ -543,11 +558,7 @@ func fastElem(b []byte, i int) (end int, ok bool) {
 					return 0, false
 				}
 				if depth == 0 {
-					j := skipWS(b, k+1)
-					if j < len(b) && (b[j] == ',' || b[j] == ']') {
-						return j, true
-					}
-					return 0, false
+					return k, true
 				}
 			}
 		}
@@ -609,6 +620,14 @@ func escapedBits(bs uint64, carry *uint64) uint64 {
 // skipValue returns the offset after the object or array starting at b[i], as skipElem
 // walks it; ok is false when b ends first.
 func skipValue(b []byte, i int) (end int, ok bool) {
+	if c, ok := fastClose(b, i); ok {
+		return c + 1, true
+	}
+	return slowValue(b, i)
+}
+
+// slowValue is skipValue a byte at a time.
+func slowValue(b []byte, i int) (end int, ok bool) {
 	depth := 0
 	for i < len(b) {
 		switch b[i] {

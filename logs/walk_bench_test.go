@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand"
 	"testing"
 )
@@ -29,6 +30,30 @@ func TestFastElem(t *testing.T) {
 	if fast < 39 {
 		t.Errorf("fast path taken for %d of 40 elements, want at least 39", fast)
 	}
+	// The same rows pretty-printed (jq's default), elements over many lines.
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, data, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	p := pretty.Bytes()
+	fast = 0
+	for i := skipWS(p, 1); ; {
+		e, ok := fastElem(p, i)
+		want := slowElem(p, i)
+		if ok {
+			fast++
+			if e != want {
+				t.Fatalf("pretty element at %d: fastElem ends at %d, slowElem at %d", i, e, want)
+			}
+		}
+		if p[want] == ']' {
+			break
+		}
+		i = skipWS(p, want+1)
+	}
+	if fast < 39 {
+		t.Errorf("pretty-printed: fast path taken for %d of 40 elements, want at least 39", fast)
+	}
 	// Hostile variants: every element start, with escapes, line ends, and brackets of
 	// the wrong kind spliced in at random places.
 	rng := rand.New(rand.NewSource(1))
@@ -48,6 +73,11 @@ func TestFastElem(t *testing.T) {
 			if e, ok := fastElem(b, i); ok {
 				if want := slowElem(b, i); e != want {
 					t.Fatalf("case %d, element at %d: fastElem ends at %d, slowElem at %d\n%q", n, i, e, want, b[i:])
+				}
+			}
+			if c, ok := fastClose(b, i); ok {
+				if want, wok := slowValue(b, i); c+1 != want || !wok {
+					t.Fatalf("case %d, value at %d: fastClose ends at %d, slowValue at %d, %v\n%q", n, i, c+1, want, wok, b[i:])
 				}
 			}
 		}
@@ -157,6 +187,11 @@ func FuzzElem(f *testing.F) {
 			if e, ok := fastElem(b, i); ok {
 				if want := slowElem(b, i); e != want {
 					t.Fatalf("element at %d: fastElem ends at %d, slowElem at %d", i, e, want)
+				}
+			}
+			if c, ok := fastClose(b, i); ok {
+				if want, wok := slowValue(b, i); c+1 != want || !wok {
+					t.Fatalf("value at %d: fastClose ends at %d, slowValue at %d, %v", i, c+1, want, wok)
 				}
 			}
 		}
