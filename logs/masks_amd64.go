@@ -1,3 +1,5 @@
+//go:build !purego
+
 package logs
 
 // blockMasks returns bit masks of the 64 bytes at b, byte k's bit k: q of the quotes, bs

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func blockMasks(b *[64]byte) (q, bs, br, nl uint64)
@@ -25,7 +27,7 @@ TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	MOVQ $0x0a0a0a0a0a0a0a0a, AX
 	MOVQ AX, X13
 	PUNPCKLQDQ X13, X13
-	XORQ R14, R14
+	XORQ DI, DI
 	XORQ R11, R11
 	XORQ R12, R12
 	XORQ R13, R13
@@ -42,7 +44,7 @@ TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	PCMPEQB X13, X4 \
 	PMOVMSKB X4, DX \
 	SHLQ $sh, DX \
-	ORQ DX, R14 \
+	ORQ DX, DI \
 	POR X10, X0 \
 	MOVO X0, X3 \
 	PCMPEQB X11, X3 \
@@ -64,5 +66,5 @@ TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	MOVQ R11, q+8(FP)
 	MOVQ R12, bs+16(FP)
 	MOVQ R13, br+24(FP)
-	MOVQ R14, nl+32(FP)
+	MOVQ DI, nl+32(FP)
 	RET
