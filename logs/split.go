@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/bits"
 	"strings"
+	"sync"
 
 	"github.com/socfeed/socfeed/schema"
 )
@@ -45,6 +46,60 @@ type feed struct {
 	held    *unit // the last unit cut from buf, not sent yet: see emit
 	nFrom   int   // units cut from buf
 	stopped bool  // send refused a unit: stop reading
+
+	drop  func(idx, from int) // not nil: arrays may be cut at lines (jsonSplit.lineCut)
+	lines *lineCuts           // the line cuts made, once one is
+}
+
+// lineCuts follows the units of a file sent after its first line cut (see
+// jsonSplit.lineCut) until the workers have read them: a unit that reads without a
+// syntax error, from a true element start to exactly its end, proves that the next cut
+// is at an element start too. The first unit that does not is where the file is read
+// again, walking it.
+type lineCuts struct {
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	bad      int // the first chunk that did not read cleanly, or -1
+	restarts []*restart
+}
+
+// restart is a line cut where a unit starts: where the file can be read again from.
+type restart struct {
+	chunk      int
+	off        int64 // offset in the file (after a byte order mark) of the unit's data
+	acct       int64 // offset up to which bytes were counted before the unit
+	line, col  int   // line and 0-based column of off
+	mode       int   // the array's record shape
+	inEnv      bool  // the array is a wrapper's member
+	envLn      int   // the wrapper's line
+	sent, done bool
+}
+
+// report records that the worker read the unit of the given chunk, cleanly or not.
+func (l *lineCuts) report(chunk int, clean bool) {
+	if !clean {
+		l.mu.Lock()
+		if l.bad < 0 || chunk < l.bad {
+			l.bad = chunk
+		}
+		l.mu.Unlock()
+	}
+	l.wg.Done()
+}
+
+// restart returns the line cut to read the file again from after the workers read every
+// unit: the last one at or before the first unit that did not read cleanly. ok is false
+// when every unit read cleanly.
+func (l *lineCuts) restart() (m *restart, ok bool) {
+	if l.bad < 0 {
+		return nil, false
+	}
+	for _, r := range l.restarts {
+		if r.chunk <= l.bad {
+			m = r
+		}
+	}
+	return m, m != nil
 }
 
 func (f *feed) eof() bool { return f.readErr != nil }
@@ -149,9 +204,20 @@ func (f *feed) put(u unit) {
 		return
 	}
 	u.order = [2]int{f.idx, f.chunk}
+	if f.lines != nil {
+		u.lines = f.lines
+		if u.restart != nil {
+			u.restart.chunk = f.chunk
+			f.lines.restarts = append(f.lines.restarts, u.restart)
+		}
+		f.lines.wg.Add(1)
+	}
 	f.chunk++
 	if !f.send(u) {
 		f.stopped = true
+		if u.lines != nil {
+			u.lines.wg.Done()
+		}
 	}
 }
 
@@ -194,8 +260,12 @@ type jsonSplit struct {
 	inEnv bool // the array is a wrapper's member
 	env   int  // offset of the wrapper object while none of its arrays was seen, else -1
 	envLn int  // line of the wrapper object
-	// The pending unit: data [ps, pe) of kind pk (-1: none).
+	// The pending unit: data [ps, pe) of kind pk (-1: none); pcut: ps is a line cut.
 	pk, ps, pe int
+	pcut       bool
+	// lineRun counts the elements in a row of the array that stand alone on their line
+	// (after '[' or ',' and a line end, before ',' and a line end).
+	lineRun int
 }
 
 func (s *jsonSplit) shift(keep int) {
@@ -221,9 +291,88 @@ func (s *jsonSplit) flush() {
 	case unitJSON:
 		s.emit(unit{kind: unitJSON, data: s.buf[s.ps:s.pe:s.pe]}, s.ps, s.pe)
 	case unitElems:
-		s.emit(unit{kind: unitElems, mode: s.mode, data: s.buf[s.ps:len(s.buf):len(s.buf)], end: s.pe - s.ps}, s.ps, s.pe)
+		u := unit{kind: unitElems, mode: s.mode, data: s.buf[s.ps:len(s.buf):len(s.buf)], end: s.pe - s.ps}
+		if s.pcut {
+			u.restart = &restart{off: s.base + int64(s.ps), acct: s.acct, line: s.lineAt(s.ps), col: s.colAt(s.ps), mode: s.mode, inEnv: s.inEnv, envLn: s.envLn}
+		}
+		s.emit(u, s.ps, s.pe)
 	}
-	s.pk = -1
+	s.pk, s.pcut = -1, false
+}
+
+// lineCut, in an array whose last elements each stood alone on a line (the shape Log
+// Analytics exports and jq -c write), cuts the elements from i to the last line of the
+// buffer that starts with '{' after a line ending with ',' without walking them, and
+// reports whether it did. The cut is checked by the workers, which read every element
+// anyway: see lineCuts. A file whose cuts do not all check is read again from the last
+// good one, walking it.
+func (s *jsonSplit) lineCut(i int) bool {
+	if s.drop == nil || s.lineRun < 8 || s.eof() {
+		return false
+	}
+	c, comma := lastLineElem(s.buf, i)
+	if c < 0 {
+		return false
+	}
+	if s.lines == nil {
+		// From here on every unit of the file waits for its check.
+		s.flush()
+		s.sendHeld()
+		s.lines = &lineCuts{bad: -1}
+	}
+	s.add(unitElems, i, comma)
+	s.pcut = s.ps == i
+	s.flush()
+	s.pos = c
+	return true
+}
+
+// lastLineElem returns the offset of the last '{' in b after i that starts a line (after
+// blanks) following a line that ends with ',' (blanks aside), and the offset of that
+// ',', or -1, -1.
+func lastLineElem(b []byte, i int) (c, comma int) {
+	hi := len(b)
+	for tries := 0; tries < 64; tries++ {
+		nl := bytes.LastIndexByte(b[i+1:hi], '\n')
+		if nl < 0 {
+			return -1, -1
+		}
+		nl += i + 1
+		hi = nl
+		c := nl + 1
+		for c < len(b) && (b[c] == ' ' || b[c] == '\t') {
+			c++
+		}
+		if c == len(b) || b[c] != '{' {
+			continue
+		}
+		j := nl - 1
+		for j > i && (b[j] == '\r' || b[j] == ' ' || b[j] == '\t') {
+			j--
+		}
+		if j > i && b[j] == ',' {
+			return c, j
+		}
+	}
+	return -1, -1
+}
+
+// standsAlone reports whether the element [i, e) (e at its ',') stands alone on its
+// line: only blanks before it on its line (as far as buf shows) and a line end after the
+// ','. It only decides whether to try line cuts, which the workers check.
+func (s *jsonSplit) standsAlone(i, e int) bool {
+	j := i - 1
+	for j >= 0 && (s.buf[j] == ' ' || s.buf[j] == '\t') {
+		j--
+	}
+	if j >= 0 && s.buf[j] != '\n' {
+		return false
+	}
+	k := e + 1
+	if k < len(s.buf) && s.buf[k] == '\r' {
+		k++
+	}
+	return k < len(s.buf) && s.buf[k] == '\n'
 }
 
 // add adds [start, end) to the pending unit of kind k.
@@ -237,7 +386,16 @@ func (s *jsonSplit) add(k, start, end int) {
 
 // splitJSON streams the JSON text in f.buf (and the rest of f.r).
 func splitJSON(f *feed) int {
-	s := &jsonSplit{feed: f, env: -1, pk: -1}
+	return (&jsonSplit{feed: f, env: -1, pk: -1}).run()
+}
+
+// splitJSONFrom goes on streaming a JSON text from the line cut m: f.buf starts at an
+// element of an array, after a ','. It does not cut at lines again.
+func splitJSONFrom(f *feed, m *restart) int {
+	return (&jsonSplit{feed: f, env: -1, pk: -1, state: inArray, mode: m.mode, inEnv: m.inEnv, envLn: m.envLn}).run()
+}
+
+func (s *jsonSplit) run() int {
 	for !s.stopped {
 		switch s.state {
 		case inTop:
@@ -251,7 +409,7 @@ func splitJSON(f *feed) int {
 			switch s.buf[i] {
 			case '[':
 				s.flush()
-				s.pos, s.state, s.first, s.mode, s.inEnv = i+1, inArray, true, modeUnknown, false
+				s.pos, s.state, s.first, s.mode, s.inEnv, s.lineRun = i+1, inArray, true, modeUnknown, false, 0
 				continue
 			case '{':
 				s.pos = i
@@ -299,12 +457,23 @@ func splitJSON(f *feed) int {
 				continue
 			}
 			s.pos = i
+			if !s.first && s.lineCut(i) {
+				if s.need(s.pos) {
+					continue
+				}
+				return s.finish()
+			}
 			e := skipElem(s.buf, i)
 			if e == len(s.buf) && s.need(i) {
 				continue
 			}
 			s.add(unitElems, i, e)
 			s.first = false
+			if e < len(s.buf) && s.buf[e] == ',' && s.standsAlone(i, e) {
+				s.lineRun++
+			} else {
+				s.lineRun = 0
+			}
 			if e == len(s.buf) {
 				// The file ends inside the array: the worker reports where.
 				s.flush()
@@ -332,7 +501,7 @@ func splitJSON(f *feed) int {
 				if string(key) == "value" {
 					s.mode = modeGraph
 				}
-				s.pos, s.state, s.first, s.inEnv, s.env = sc.pos+1, inArray, true, true, -1
+				s.pos, s.state, s.first, s.inEnv, s.env, s.lineRun = sc.pos+1, inArray, true, true, -1, 0
 				continue
 			}
 			if err == nil && ok {
