@@ -249,7 +249,30 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					return false
 				}
 			}
-			lines, bad, err := streamFile(f, i, chunkSize, cat, get, send)
+			var drop func(idx, from int)
+			if !opts.Strict {
+				// Forget what was read of a file from a unit on: it is read again.
+				drop = func(idx, from int) {
+					mu.Lock()
+					defer mu.Unlock()
+					kept := parts[:0]
+					for _, p := range parts {
+						if p.order[0] != idx || p.order[1] < from {
+							kept = append(kept, p)
+							continue
+						}
+						rep.Bytes -= int64(p.size)
+						if opts.Progress != nil {
+							opts.Progress.Bytes.Add(-int64(p.size))
+							opts.Progress.Rows.Add(-int64(p.rows))
+							opts.Progress.Rejected.Add(-int64(len(p.rejected)))
+						}
+					}
+					clear(parts[len(kept):])
+					parts = kept
+				}
+			}
+			lines, bad, err := streamFile(f, i, chunkSize, cat, get, send, drop)
 			if err != nil {
 				fail(err)
 				return
@@ -272,9 +295,12 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 			reuse := map[string][]column.Builder{}
 			for u := range units {
 				if skip(u.order) {
+					if u.lines != nil {
+						u.lines.report(u.order[1], false)
+					}
 					continue
 				}
-				p := &part{file: u.f.path, order: u.order, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
+				p := &part{file: u.f.path, order: u.order, size: u.size, tables: map[string]*tableBuilder{}, rejTable: map[string]int{}}
 				r := &reader{ctx: ctx, cat: cat, batchSize: batch, columns: opts.Columns, dedup: opts.Dedup, p: p, hint: u.f.table, stem: u.f.stem, data: u.data, end: u.end, lineBase: u.lineBase, colBase: u.colBase, progress: opts.Progress, reuse: reuse}
 				if u.warn != "" {
 					p.warnings = append(p.warnings, u.warn)
@@ -303,6 +329,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					if b := t.builders(); b != nil {
 						reuse[name] = b
 					}
+					p.rows += t.total
 					if opts.Progress != nil {
 						opts.Progress.Rows.Add(int64(t.total))
 					}
@@ -324,6 +351,9 @@ func Load(ctx context.Context, paths []string, opts Options) (*Dataset, *Report,
 					strictAt = p.order
 				}
 				mu.Unlock()
+				if u.lines != nil {
+					u.lines.report(u.order[1], err == nil && !r.broken)
+				}
 			}
 		}()
 	}
@@ -430,12 +460,14 @@ type unit struct {
 	buf      []byte // data's whole buffer, to reuse when the unit is read
 	end      int    // see reader.end
 	lineBase int
-	colBase  int      // 0-based column of data[0] in its line
-	size     int      // bytes of the file the unit accounts for
-	mode     int      // unitElems: the record shape of the elements
-	csv      *csvHead // unitCSV: the file's header
-	warn     string   // a warning about the file, reported with the unit
-	reason   string   // unitReject: the rejection
+	colBase  int       // 0-based column of data[0] in its line
+	size     int       // bytes of the file the unit accounts for
+	mode     int       // unitElems: the record shape of the elements
+	csv      *csvHead  // unitCSV: the file's header
+	warn     string    // a warning about the file, reported with the unit
+	reason   string    // unitReject: the rejection
+	lines    *lineCuts // the file's line cuts to check, or nil
+	restart  *restart  // where the file can be read again from, when the unit starts at a line cut
 }
 
 // inputFile is one file to read.

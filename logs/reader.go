@@ -31,6 +31,8 @@ type part struct {
 	rejected []Rejection
 	rejTable map[string]int
 	warnings []string
+	size     int // bytes of the file the unit accounted for
+	rows     int // rows read
 }
 
 // reader reads one unit of work (a file or a chunk of a JSON-lines file) into a part.
@@ -59,6 +61,7 @@ type reader struct {
 	inArray  bool // recovering from a syntax error inside a top-level array
 	members  []member
 	scratch  []byte
+	broken   bool // a syntax error was rejected
 }
 
 // member is one top-level member of a JSON object.
@@ -185,6 +188,7 @@ func (r *reader) syntaxReject(s *scanner, start int, err error) {
 // rejectSyntax records a syntax error in the record starting at data[start]: the
 // rejection is at the record's line, and its reason gives the error's line and column.
 func (r *reader) rejectSyntax(start int, err error) {
+	r.broken = true
 	off := start
 	var se *syntaxError
 	if errors.As(err, &se) {
@@ -233,7 +237,9 @@ func (r *reader) readElems(mode int) error {
 			r.rejectSyntax(st, err)
 			ok = false
 			e := skipElem(r.data[:end], at)
-			if e >= end {
+			if e >= end || r.data[e] == ']' {
+				// ']' before end only in a unit cut at a line that is not an
+				// element's (see lineCuts): the unit is read again.
 				return nil
 			}
 			s.pos = e

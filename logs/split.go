@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
+	"sync"
 
 	"github.com/socfeed/socfeed/schema"
 )
@@ -44,6 +46,60 @@ type feed struct {
 	held    *unit // the last unit cut from buf, not sent yet: see emit
 	nFrom   int   // units cut from buf
 	stopped bool  // send refused a unit: stop reading
+
+	drop  func(idx, from int) // not nil: arrays may be cut at lines (jsonSplit.lineCut)
+	lines *lineCuts           // the line cuts made, once one is
+}
+
+// lineCuts follows the units of a file sent after its first line cut (see
+// jsonSplit.lineCut) until the workers have read them: a unit that reads without a
+// syntax error, from a true element start to exactly its end, proves that the next cut
+// is at an element start too. The first unit that does not is where the file is read
+// again, walking it.
+type lineCuts struct {
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	bad      int // the first chunk that did not read cleanly, or -1
+	restarts []*restart
+}
+
+// restart is a line cut where a unit starts: where the file can be read again from.
+type restart struct {
+	chunk      int
+	off        int64 // offset in the file (after a byte order mark) of the unit's data
+	acct       int64 // offset up to which bytes were counted before the unit
+	line, col  int   // line and 0-based column of off
+	mode       int   // the array's record shape
+	inEnv      bool  // the array is a wrapper's member
+	envLn      int   // the wrapper's line
+	sent, done bool
+}
+
+// report records that the worker read the unit of the given chunk, cleanly or not.
+func (l *lineCuts) report(chunk int, clean bool) {
+	if !clean {
+		l.mu.Lock()
+		if l.bad < 0 || chunk < l.bad {
+			l.bad = chunk
+		}
+		l.mu.Unlock()
+	}
+	l.wg.Done()
+}
+
+// restart returns the line cut to read the file again from after the workers read every
+// unit: the last one at or before the first unit that did not read cleanly. ok is false
+// when every unit read cleanly.
+func (l *lineCuts) restart() (m *restart, ok bool) {
+	if l.bad < 0 {
+		return nil, false
+	}
+	for _, r := range l.restarts {
+		if r.chunk <= l.bad {
+			m = r
+		}
+	}
+	return m, m != nil
 }
 
 func (f *feed) eof() bool { return f.readErr != nil }
@@ -148,9 +204,20 @@ func (f *feed) put(u unit) {
 		return
 	}
 	u.order = [2]int{f.idx, f.chunk}
+	if f.lines != nil {
+		u.lines = f.lines
+		if u.restart != nil {
+			u.restart.chunk = f.chunk
+			f.lines.restarts = append(f.lines.restarts, u.restart)
+		}
+		f.lines.wg.Add(1)
+	}
 	f.chunk++
 	if !f.send(u) {
 		f.stopped = true
+		if u.lines != nil {
+			u.lines.wg.Done()
+		}
 	}
 }
 
@@ -193,8 +260,12 @@ type jsonSplit struct {
 	inEnv bool // the array is a wrapper's member
 	env   int  // offset of the wrapper object while none of its arrays was seen, else -1
 	envLn int  // line of the wrapper object
-	// The pending unit: data [ps, pe) of kind pk (-1: none).
+	// The pending unit: data [ps, pe) of kind pk (-1: none); pcut: ps is a line cut.
 	pk, ps, pe int
+	pcut       bool
+	// lineRun counts the elements in a row of the array that stand alone on their line
+	// (after '[' or ',' and a line end, before ',' and a line end).
+	lineRun int
 }
 
 func (s *jsonSplit) shift(keep int) {
@@ -220,9 +291,88 @@ func (s *jsonSplit) flush() {
 	case unitJSON:
 		s.emit(unit{kind: unitJSON, data: s.buf[s.ps:s.pe:s.pe]}, s.ps, s.pe)
 	case unitElems:
-		s.emit(unit{kind: unitElems, mode: s.mode, data: s.buf[s.ps:len(s.buf):len(s.buf)], end: s.pe - s.ps}, s.ps, s.pe)
+		u := unit{kind: unitElems, mode: s.mode, data: s.buf[s.ps:len(s.buf):len(s.buf)], end: s.pe - s.ps}
+		if s.pcut {
+			u.restart = &restart{off: s.base + int64(s.ps), acct: s.acct, line: s.lineAt(s.ps), col: s.colAt(s.ps), mode: s.mode, inEnv: s.inEnv, envLn: s.envLn}
+		}
+		s.emit(u, s.ps, s.pe)
 	}
-	s.pk = -1
+	s.pk, s.pcut = -1, false
+}
+
+// lineCut, in an array whose last elements each stood alone on a line (the shape Log
+// Analytics exports and jq -c write), cuts the elements from i to the last line of the
+// buffer that starts with '{' after a line ending with ',' without walking them, and
+// reports whether it did. The cut is checked by the workers, which read every element
+// anyway: see lineCuts. A file whose cuts do not all check is read again from the last
+// good one, walking it.
+func (s *jsonSplit) lineCut(i int) bool {
+	if s.drop == nil || s.lineRun < 8 || s.eof() {
+		return false
+	}
+	c, comma := lastLineElem(s.buf, i)
+	if c < 0 {
+		return false
+	}
+	if s.lines == nil {
+		// From here on every unit of the file waits for its check.
+		s.flush()
+		s.sendHeld()
+		s.lines = &lineCuts{bad: -1}
+	}
+	s.add(unitElems, i, comma)
+	s.pcut = s.ps == i
+	s.flush()
+	s.pos = c
+	return true
+}
+
+// lastLineElem returns the offset of the last '{' in b after i that starts a line (after
+// blanks) following a line that ends with ',' (blanks aside), and the offset of that
+// ',', or -1, -1.
+func lastLineElem(b []byte, i int) (c, comma int) {
+	hi := len(b)
+	for tries := 0; tries < 64; tries++ {
+		nl := bytes.LastIndexByte(b[i+1:hi], '\n')
+		if nl < 0 {
+			return -1, -1
+		}
+		nl += i + 1
+		hi = nl
+		c := nl + 1
+		for c < len(b) && (b[c] == ' ' || b[c] == '\t') {
+			c++
+		}
+		if c == len(b) || b[c] != '{' {
+			continue
+		}
+		j := nl - 1
+		for j > i && (b[j] == '\r' || b[j] == ' ' || b[j] == '\t') {
+			j--
+		}
+		if j > i && b[j] == ',' {
+			return c, j
+		}
+	}
+	return -1, -1
+}
+
+// standsAlone reports whether the element [i, e) (e at its ',') stands alone on its
+// line: only blanks before it on its line (as far as buf shows) and a line end after the
+// ','. It only decides whether to try line cuts, which the workers check.
+func (s *jsonSplit) standsAlone(i, e int) bool {
+	j := i - 1
+	for j >= 0 && (s.buf[j] == ' ' || s.buf[j] == '\t') {
+		j--
+	}
+	if j >= 0 && s.buf[j] != '\n' {
+		return false
+	}
+	k := e + 1
+	if k < len(s.buf) && s.buf[k] == '\r' {
+		k++
+	}
+	return k < len(s.buf) && s.buf[k] == '\n'
 }
 
 // add adds [start, end) to the pending unit of kind k.
@@ -236,7 +386,16 @@ func (s *jsonSplit) add(k, start, end int) {
 
 // splitJSON streams the JSON text in f.buf (and the rest of f.r).
 func splitJSON(f *feed) int {
-	s := &jsonSplit{feed: f, env: -1, pk: -1}
+	return (&jsonSplit{feed: f, env: -1, pk: -1}).run()
+}
+
+// splitJSONFrom goes on streaming a JSON text from the line cut m: f.buf starts at an
+// element of an array, after a ','. It does not cut at lines again.
+func splitJSONFrom(f *feed, m *restart) int {
+	return (&jsonSplit{feed: f, env: -1, pk: -1, state: inArray, mode: m.mode, inEnv: m.inEnv, envLn: m.envLn}).run()
+}
+
+func (s *jsonSplit) run() int {
 	for !s.stopped {
 		switch s.state {
 		case inTop:
@@ -250,7 +409,7 @@ func splitJSON(f *feed) int {
 			switch s.buf[i] {
 			case '[':
 				s.flush()
-				s.pos, s.state, s.first, s.mode, s.inEnv = i+1, inArray, true, modeUnknown, false
+				s.pos, s.state, s.first, s.mode, s.inEnv, s.lineRun = i+1, inArray, true, modeUnknown, false, 0
 				continue
 			case '{':
 				s.pos = i
@@ -298,12 +457,23 @@ func splitJSON(f *feed) int {
 				continue
 			}
 			s.pos = i
+			if !s.first && s.lineCut(i) {
+				if s.need(s.pos) {
+					continue
+				}
+				return s.finish()
+			}
 			e := skipElem(s.buf, i)
 			if e == len(s.buf) && s.need(i) {
 				continue
 			}
 			s.add(unitElems, i, e)
 			s.first = false
+			if e < len(s.buf) && s.buf[e] == ',' && s.standsAlone(i, e) {
+				s.lineRun++
+			} else {
+				s.lineRun = 0
+			}
 			if e == len(s.buf) {
 				// The file ends inside the array: the worker reports where.
 				s.flush()
@@ -331,7 +501,7 @@ func splitJSON(f *feed) int {
 				if string(key) == "value" {
 					s.mode = modeGraph
 				}
-				s.pos, s.state, s.first, s.inEnv, s.env = sc.pos+1, inArray, true, true, -1
+				s.pos, s.state, s.first, s.inEnv, s.env, s.lineRun = sc.pos+1, inArray, true, true, -1, 0
 				continue
 			}
 			if err == nil && ok {
@@ -448,6 +618,14 @@ func skipStr(b []byte, i int) int {
 // (or at len(b)). The workers use it too, to go on after a broken element, so both cut
 // the array in the same places.
 func skipElem(b []byte, i int) int {
+	if e, ok := fastElem(b, i); ok {
+		return e
+	}
+	return slowElem(b, i)
+}
+
+// slowElem is skipElem a byte at a time.
+func slowElem(b []byte, i int) int {
 	depth := 0
 	var objs uint64 // bit d: the bracket open at depth d+1 (up to 64) is '{'
 	for i < len(b) {
@@ -487,9 +665,138 @@ func skipElem(b []byte, i int) int {
 	return len(b)
 }
 
+// fastElem returns what skipElem does for the common element, an object whose
+// brackets match, whose strings hold no raw line end and which is followed by blanks and
+// ',' or ']'; ok is false for anything else, and slowElem then walks the element byte
+// by byte.
+func fastElem(b []byte, i int) (end int, ok bool) {
+	c, ok := fastClose(b, i)
+	if !ok {
+		return 0, false
+	}
+	j := skipWS(b, c+1)
+	if j < len(b) && (b[j] == ',' || b[j] == ']') {
+		return j, true
+	}
+	return 0, false
+}
+
+// fastClose returns the offset of the bracket that closes the object at b[i], reading
+// 64 bytes at a time: each block gives bit masks of its quotes, backslashes, brackets
+// and line ends (blockMasks); the escapes are resolved from the backslash runs, a prefix
+// XOR of the unescaped quotes marks the bytes inside strings, and only the brackets
+// outside strings are visited. ok is false, for the byte walks to decide, when b[i] is
+// not '{', a backslash stands outside a string or a line end inside one (skipStr ends
+// the string there), a bracket closes the wrong kind, nesting is deeper than 64, or b
+// ends first.
+func fastClose(b []byte, i int) (end int, ok bool) {
+	if i >= len(b) || b[i] != '{' {
+		return 0, false
+	}
+	depth := 0
+	var objs uint64    // bit d: the bracket open at depth d+1 is '{'
+	var inStr uint64   // all ones when the block before ended inside a string, else 0
+	var escNext uint64 // 1 when the first byte of the next block is escaped
+	for ; i+64 <= len(b); i += 64 {
+		q, bs, br, nl := blockMasks((*[64]byte)(b[i : i+64]))
+		esc := escapedBits(bs, &escNext)
+		// s: the bytes inside a string, its opening quote included.
+		s := prefixXor(q&^esc) ^ inStr
+		inStr = uint64(int64(s) >> 63)
+		if bs&^s != 0 {
+			return 0, false // a backslash outside a string: the escapes above may be wrong
+		}
+		if nl&s != 0 {
+			return 0, false // a line end inside a string ends it in skipStr
+		}
+		for br &^= s; br != 0; br &= br - 1 {
+			k := i + bits.TrailingZeros64(br)
+			switch c := b[k]; c {
+			case '{', '[':
+				if depth >= 64 {
+					return 0, false
+				}
+				objs &^= 1 << depth
+				if c == '{' {
+					objs |= 1 << depth
+				}
+				depth++
+			default:
+				depth--
+				if (objs>>depth&1 == 1) != (c == '}') {
+					return 0, false
+				}
+				if depth == 0 {
+					return k, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// blockMasksGo is blockMasks eight bytes at a time.
+func blockMasksGo(b *[64]byte) (q, bs, br, nl uint64) {
+	for k := 0; k < 64; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k:])
+		q |= moveMask(eqBytes(w, lsb*'"')) << k
+		bs |= moveMask(eqBytes(w, lsb*'\\')) << k
+		nl |= moveMask(eqBytes(w, lsb*'\n')) << k
+		w |= lsb * 0x20 // '[' and ']' read as '{' and '}'
+		br |= moveMask(eqBytes(w, lsb*'{')|eqBytes(w, lsb*'}')) << k
+	}
+	return q, bs, br, nl
+}
+
+// eqBytes returns the high bit of each byte of x equal to the byte of pat (pat repeats
+// one byte), exactly: no borrow runs between bytes.
+func eqBytes(x, pat uint64) uint64 {
+	y := x ^ pat
+	return ^((y&(lsb*0x7f) + lsb*0x7f) | y) & msb
+}
+
+// moveMask gathers the high bits of the bytes of m (only high bits set) into its low
+// eight bits, byte k's into bit k.
+func moveMask(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
+}
+
+// prefixXor returns x with bit k the XOR of x's bits 0..k.
+func prefixXor(x uint64) uint64 {
+	x ^= x << 1
+	x ^= x << 2
+	x ^= x << 4
+	x ^= x << 8
+	x ^= x << 16
+	x ^= x << 32
+	return x
+}
+
+// escapedBits returns the bits of the bytes escaped by a backslash, given the bits of
+// the backslashes (a backslash escapes the byte after it unless it is itself escaped:
+// in a run, every second one escapes). *carry is 1 when the block before ended with a
+// backslash that escapes this block's first byte, and is set for the next block.
+func escapedBits(bs uint64, carry *uint64) uint64 {
+	const even = 0x5555555555555555
+	bs &^= *carry
+	follows := bs<<1 | *carry
+	oddStarts := bs &^ even &^ follows
+	evenSeqs, over := bits.Add64(oddStarts, bs, 0)
+	*carry = over
+	return (even ^ evenSeqs<<1) & follows
+}
+
 // skipValue returns the offset after the object or array starting at b[i], as skipElem
 // walks it; ok is false when b ends first.
 func skipValue(b []byte, i int) (end int, ok bool) {
+	if c, ok := fastClose(b, i); ok {
+		return c + 1, true
+	}
+	return slowValue(b, i)
+}
+
+// slowValue is skipValue a byte at a time.
+func slowValue(b []byte, i int) (end int, ok bool) {
 	depth := 0
 	for i < len(b) {
 		switch b[i] {

@@ -22,7 +22,12 @@ import (
 // returns false to stop reading. get, when not nil, returns an empty buffer of at least
 // the capacity asked for, from those the receivers are done with. cat decides a CSV
 // file's table from its header.
-func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n int) []byte, send func(unit) bool) (lines int, bad string, err error) {
+//
+// drop, when not nil, lets a JSON array be cut at lines without walking it (see
+// jsonSplit.lineCut): when a line cut turns out wrong, streamFile calls drop(idx, from)
+// to forget the units of the file from chunk from on, and reads the file again from
+// there, walking it.
+func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n int) []byte, send func(unit) bool, drop func(idx, from int)) (lines int, bad string, err error) {
 	if get == nil {
 		get = func(n int) []byte { return make([]byte, 0, n) }
 	}
@@ -56,13 +61,34 @@ func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n
 		eof := readErr != nil
 		if first {
 			first = false
+			bom := len(buf)
 			buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
+			bom -= len(buf)
 			if f.csv || !isJSONLines(buf) {
-				fd := &feed{f: f, idx: idx, chunkSize: chunkSize, get: get, send: send, r: r, readErr: readErr, buf: buf, line0: 1, memoLn: 1}
+				fd := &feed{f: f, idx: idx, chunkSize: chunkSize, get: get, send: send, r: r, readErr: readErr, buf: buf, line0: 1, memoLn: 1, drop: drop}
 				if f.csv {
 					lines = splitCSV(fd, cat)
 				} else {
 					lines = splitJSON(fd)
+					for fd.lines != nil && !fd.stopped {
+						// Wait for the workers to check the line cuts.
+						fd.lines.wg.Wait()
+						m, ok := fd.lines.restart()
+						if !ok {
+							break
+						}
+						drop(idx, m.chunk)
+						rr, closeR, err := reopen(f.path, gz, int64(bom)+m.off)
+						if err != nil {
+							return lines, "", err
+						}
+						defer closeR()
+						nb := get(max(chunkSize, 4))
+						nfd := &feed{f: f, idx: idx, chunkSize: chunkSize, get: get, send: send, r: rr, buf: nb, base: m.off, acct: m.acct, line0: m.line, col0: m.col, memoLn: m.line, chunk: fd.chunk}
+						nfd.more(0)
+						lines = splitJSONFrom(nfd, m)
+						fd = nfd
+					}
 				}
 				if fd.readErr == nil {
 					return lines, "", nil // stopped before the end: a bad CSV header, or send refused
@@ -119,6 +145,29 @@ func streamFile(f inputFile, idx, chunkSize int, cat *schema.Catalog, get func(n
 		bad = fmt.Sprintf("gzip: %v; the data after this line is lost", readErr)
 	}
 	return lines, bad, nil
+}
+
+// reopen opens the file at path again (gz: gzip-compressed) and skips its first skip
+// bytes (decompressed).
+func reopen(path string, gz bool, skip int64) (io.Reader, func(), error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var r io.Reader = bufio.NewReaderSize(fh, 64<<10)
+	if gz {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			fh.Close()
+			return nil, nil, fmt.Errorf("%s: %v", path, err)
+		}
+		r = zr
+	}
+	if _, err := io.CopyN(io.Discard, r, skip); err != nil {
+		fh.Close()
+		return nil, nil, fmt.Errorf("%s: reading again: %v", path, err)
+	}
+	return r, func() { fh.Close() }, nil
 }
 
 // recordEnd returns the offset just after the last line of b that ends with '}' (a
