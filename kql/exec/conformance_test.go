@@ -21,7 +21,7 @@ import (
 // coreConformanceFloor is the same figure over the scorable examples outside the geo and
 // graph families (see conformance.GeoOrGraph), which is what issue 3 measures.
 const (
-	conformanceFloor     = 440
+	conformanceFloor     = 453
 	coreConformanceFloor = 352
 )
 
