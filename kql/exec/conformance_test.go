@@ -21,8 +21,8 @@ import (
 // coreConformanceFloor is the same figure over the scorable examples outside the geo and
 // graph families (see conformance.GeoOrGraph), which is what issue 3 measures.
 const (
-	conformanceFloor     = 440
-	coreConformanceFloor = 352
+	conformanceFloor     = 458
+	coreConformanceFloor = 354
 )
 
 var (

@@ -17,5 +17,6 @@ func confFuncs() []*Func {
 	out = append(out, confGeoCentroidFuncs()...)
 	out = append(out, confGeoDensifyFuncs()...)
 	out = append(out, confGeoSimplifyFuncs()...)
+	out = append(out, geoS2Funcs()...)
 	return out
 }
