@@ -662,17 +662,23 @@ func (x *executor) ipLookup(n *plan.IPLookup) ([]*column.Batch, error) {
 		li = append(li, int32(r))
 		ri = append(ri, match)
 	}
-	cols := make([]column.Vector, 0, len(n.Fields))
+	return x.lookupRows(in, lk, li, ri, n.LookupOut, n.Fields), nil
+}
+
+// lookupRows builds the result of a lookup plugin: input row li[k] with the lookupOut
+// columns of lookup row ri[k] (nulls where ri[k] is -1), in batches.
+func (x *executor) lookupRows(in, lk *column.Batch, li, ri []int32, lookupOut []int, fields []column.Field) []*column.Batch {
+	cols := make([]column.Vector, 0, len(fields))
 	for c := range in.Cols {
 		cols = append(cols, column.Gather(in.Cols[c], li))
 	}
-	for _, c := range n.LookupOut {
+	for _, c := range lookupOut {
 		cols = append(cols, gatherOrNull(lk.Cols[c], ri))
 	}
-	out := &column.Batch{Schema: n.Fields, Cols: cols, Len: len(li)}
+	out := &column.Batch{Schema: fields, Cols: cols, Len: len(li)}
 	var bs []*column.Batch
 	for i := 0; i < out.Len; i += x.batch {
 		bs = append(bs, out.Slice(i, min(i+x.batch, out.Len)))
 	}
-	return bs, nil
+	return bs
 }

@@ -93,17 +93,5 @@ func (x *executor) geoLookup(n *plan.GeoLookup) ([]*column.Batch, error) {
 			li, ri = append(li, int32(r)), append(ri, -1)
 		}
 	}
-	cols := make([]column.Vector, 0, len(n.Fields))
-	for c := range in.Cols {
-		cols = append(cols, column.Gather(in.Cols[c], li))
-	}
-	for _, c := range n.LookupOut {
-		cols = append(cols, gatherOrNull(lk.Cols[c], ri))
-	}
-	out := &column.Batch{Schema: n.Fields, Cols: cols, Len: len(li)}
-	var bs []*column.Batch
-	for i := 0; i < out.Len; i += x.batch {
-		bs = append(bs, out.Slice(i, min(i+x.batch, out.Len)))
-	}
-	return bs, nil
+	return x.lookupRows(in, lk, li, ri, n.LookupOut, n.Fields), nil
 }

@@ -1729,17 +1729,7 @@ func (b *builder) ipLookup(op *syntax.EvaluateOp, in Node, sc *scope) (Node, err
 	}
 	n.Lookup = lk
 	row, lrow := in.Schema(), lk.Schema()
-	col := func(x syntax.Expr, fs []Field, side string) (int, error) {
-		id, ok := unparen(x).(*syntax.Ident)
-		if !ok {
-			return 0, errAt(x, "%s(): expected a column name", name)
-		}
-		i := fieldIndex(fs, id.Name)
-		if i < 0 {
-			return 0, errAt(x, "%s(): unknown column %q of the %s table", name, id.Name, side)
-		}
-		return i, nil
-	}
+	col := func(x syntax.Expr, fs []Field, side string) (int, error) { return lookupColumn(name, x, fs, side) }
 	if n.Src, err = col(pos[1], row, "input"); err != nil {
 		return nil, err
 	}

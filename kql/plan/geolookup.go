@@ -74,17 +74,7 @@ func (b *builder) geoLookup(op *syntax.EvaluateOp, in Node, sc *scope) (Node, er
 	}
 	n.Lookup = lk
 	row, lrow := in.Schema(), lk.Schema()
-	col := func(x syntax.Expr, fs []Field, side string) (int, error) {
-		id, ok := unparen(x).(*syntax.Ident)
-		if !ok {
-			return 0, errAt(x, "%s(): expected a column name", name)
-		}
-		i := fieldIndex(fs, id.Name)
-		if i < 0 {
-			return 0, errAt(x, "%s(): unknown column %q of the %s table", name, id.Name, side)
-		}
-		return i, nil
-	}
+	col := func(x syntax.Expr, fs []Field, side string) (int, error) { return lookupColumn(name, x, fs, side) }
 	if n.Key, err = col(pos[1], lrow, "lookup"); err != nil {
 		return nil, err
 	}
@@ -145,4 +135,18 @@ func (b *builder) geoLookup(op *syntax.EvaluateOp, in Node, sc *scope) (Node, er
 		n.Fields = append(n.Fields, Field{Name: fname, Type: f.Type})
 	}
 	return n, nil
+}
+
+// lookupColumn resolves a column argument of a lookup plugin (ipv4_lookup, geo_*_lookup)
+// in fs, the schema of the input or of the lookup table (side).
+func lookupColumn(plugin string, x syntax.Expr, fs []Field, side string) (int, error) {
+	id, ok := unparen(x).(*syntax.Ident)
+	if !ok {
+		return 0, errAt(x, "%s(): expected a column name", plugin)
+	}
+	i := fieldIndex(fs, id.Name)
+	if i < 0 {
+		return 0, errAt(x, "%s(): unknown column %q of the %s table", plugin, id.Name, side)
+	}
+	return i, nil
 }
