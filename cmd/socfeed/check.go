@@ -62,19 +62,12 @@ func runCheck(_ context.Context, e *env, args []string) int {
 		fset.PrintDefaults()
 	}
 	// Flags may come before or after the paths.
-	var paths []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitUsage
+	paths, err := parseInterspersed(fset, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
 		}
-		if fset.NArg() == 0 {
-			break
-		}
-		paths = append(paths, fset.Arg(0))
-		args = fset.Args()[1:]
+		return exitUsage
 	}
 	if opts.format != "text" && opts.format != "json" {
 		e.errorf("check: unknown format %q (want text or json)", opts.format)

@@ -40,19 +40,12 @@ func runKustoSchema(_ context.Context, e *env, args []string) int {
 		fset.PrintDefaults()
 	}
 	// Table names and flags may come in any order.
-	var names []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitUsage
+	names, err := parseInterspersed(fset, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
 		}
-		if fset.NArg() == 0 {
-			break
-		}
-		names = append(names, fset.Arg(0))
-		args = fset.Args()[1:]
+		return exitUsage
 	}
 	if len(names) == 0 {
 		e.errorf("kusto-schema: expected one or more table names, such as SigninLogs AuditLogs")

@@ -35,19 +35,12 @@ func runRuleTests(ctx context.Context, e *env, args []string) int {
 		io.WriteString(e.stderr, testUsage)
 		fset.PrintDefaults()
 	}
-	var paths []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitUsage
+	paths, err := parseInterspersed(fset, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
 		}
-		if fset.NArg() == 0 {
-			break
-		}
-		paths = append(paths, fset.Arg(0))
-		args = fset.Args()[1:]
+		return exitUsage
 	}
 	if len(paths) == 0 {
 		fset.Usage()

@@ -72,19 +72,12 @@ func runSync(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "or holding plain .yaml and .kql rule files. The store defaults to $SOCFEED_STORE or ~/.socfeed.")
 		fset.PrintDefaults()
 	}
-	var specs []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitUsage
+	specs, err := parseInterspersed(fset, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
 		}
-		if fset.NArg() == 0 {
-			break
-		}
-		specs = append(specs, fset.Arg(0))
-		args = fset.Args()[1:]
+		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		e.errorf("sync: unknown format %q (want text or json)", *format)
